@@ -1,0 +1,1 @@
+export { RandomStream, streamFor } from './stream.js';

@@ -1,0 +1,23 @@
+// Runs the compiled tests with node's built-in runner. Quick tests are `*.test.js`;
+// slow multi-process ones are `*.slow-test.js` and are left out with --quick.
+import { readdirSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const quick = process.argv.includes('--quick');
+const root = new URL('..', import.meta.url).pathname;
+const files = [];
+for (const pkg of readdirSync(join(root, 'packages')).sort()) {
+  const dist = join(root, 'packages', pkg, 'dist');
+  if (!existsSync(dist)) continue;
+  for (const f of readdirSync(dist, { recursive: true }).map(String).sort()) {
+    if (f.endsWith('.test.js') || (!quick && f.endsWith('.slow-test.js'))) files.push(join(dist, f));
+  }
+}
+if (files.length === 0) {
+  console.error('run-tests: no compiled test files found; run `npm run build` first');
+  process.exit(1);
+}
+const extra = process.argv.slice(2).filter((a) => a !== '--quick');
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...extra, ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);
