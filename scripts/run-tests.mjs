@@ -7,8 +7,9 @@ import { spawnSync } from 'node:child_process';
 const quick = process.argv.includes('--quick');
 const root = new URL('..', import.meta.url).pathname;
 const files = [];
-for (const pkg of readdirSync(join(root, 'packages')).sort()) {
-  const dist = join(root, 'packages', pkg, 'dist');
+const dirs = readdirSync(join(root, 'packages')).sort().map((p) => join(root, 'packages', p));
+for (const dir of [...dirs, join(root, 'benchmarks')]) {
+  const dist = join(dir, 'dist');
   if (!existsSync(dist)) continue;
   for (const f of readdirSync(dist, { recursive: true }).map(String).sort()) {
     if (f.endsWith('.test.js') || (!quick && f.endsWith('.slow-test.js'))) files.push(join(dist, f));
