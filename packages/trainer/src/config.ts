@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { parse, parseDocument } from 'yaml';
+import { FIELDS, FIELD_BY_KEY, type Field } from './config-schema.js';
+import type { Arch, Backend, Dataset, Method, Schedule } from './config-types.js';
+
+export interface Config {
+  seed: number;
+  run_dir: string | null;
+  backend: Backend;
+  threads: number | null;
+  model: { arch: Arch };
+  data: {
+    dataset: Dataset;
+    dir: string | null;
+    batch_size: number;
+    augment: boolean;
+    cutout: boolean;
+    image_size: number;
+    prefetch: boolean;
+    limit_train: number | null;
+    limit_test: number | null;
+  };
+  method: { name: Method; gamma: number; alpha: number; perturbed_ranks: number | null; rho: number; adaptive: boolean };
+  optim: { lr: number; momentum: number; weight_decay: number; schedule: Schedule; warmup_epochs: number };
+  train: { epochs: number; max_steps: number | null; checkpoint_every: number; log_every: number; eval: boolean };
+  dist: { timeout_s: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function describe(type: Field['type']): string {
+  switch (type.kind) {
+    case 'enum':
+      return `one of ${type.values.join(', ')}`;
+    case 'int':
+    case 'number': {
+      const what = type.kind === 'int' ? 'an integer' : 'a number';
+      const range = [type.min !== undefined ? `>= ${type.min}` : '', type.max !== undefined ? `<= ${type.max}` : '']
+        .filter(Boolean)
+        .join(' and ');
+      return `${what}${range ? ' ' + range : ''}${type.nullable ? ' or null' : ''}`;
+    }
+    case 'bool':
+      return 'true or false';
+    case 'string':
+      return `a string${type.nullable ? ' or null' : ''}`;
+  }
+}
+
+/** Checks one value against its field; returns it or throws naming the key and what is allowed. */
+function checkValue(field: Field, value: unknown, where: string): unknown {
+  const t = field.type;
+  const bad = () => new ConfigError(`${where}: ${field.key} must be ${describe(t)}, got ${JSON.stringify(value)}`);
+  if (value === null && 'nullable' in t && t.nullable) return null;
+  switch (t.kind) {
+    case 'enum':
+      if (typeof value !== 'string' || !t.values.includes(value)) throw bad();
+      return value;
+    case 'bool':
+      if (typeof value !== 'boolean') throw bad();
+      return value;
+    case 'string':
+      if (typeof value !== 'string') throw bad();
+      return value;
+    case 'int':
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad();
+      if (t.kind === 'int' && !Number.isInteger(value)) throw bad();
+      if (t.min !== undefined && value < t.min) throw bad();
+      if (t.max !== undefined && value > t.max) throw bad();
+      return value;
+  }
+}
+
+function flatten(obj: unknown, prefix: string, out: Map<string, unknown>, where: string): void {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    throw new ConfigError(`${where}: ${prefix || 'the document'} must be a mapping of keys, got ${JSON.stringify(obj)}`);
+  }
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (FIELD_BY_KEY.has(key)) {
+      out.set(key, v);
+    } else if (FIELDS.some((f) => f.key.startsWith(key + '.'))) {
+      flatten(v, key, out, where);
+    } else {
+      throw new ConfigError(`${where}: unknown key ${key}; allowed keys: ${allowedNear(key)}`);
+    }
+  }
+}
+
+function allowedNear(key: string): string {
+  const section = key.includes('.') ? key.slice(0, key.indexOf('.') + 1) : '';
+  const near = FIELDS.filter((f) => section && f.key.startsWith(section)).map((f) => f.key);
+  return (near.length ? near : FIELDS.map((f) => f.key)).join(', ');
+}
+
+function build(values: Map<string, unknown>): Config {
+  const root: Record<string, unknown> = {};
+  for (const f of FIELDS) {
+    const parts = f.key.split('.');
+    let node = root;
+    for (const p of parts.slice(0, -1)) node = (node[p] ??= {}) as Record<string, unknown>;
+    node[parts[parts.length - 1]] = values.has(f.key) ? values.get(f.key) : f.default;
+  }
+  return root as unknown as Config;
+}
+
+/** Parses `key=value` overrides; the value is read as YAML (numbers, booleans, null, strings). */
+export function parseOverride(text: string): [string, unknown] {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new ConfigError(`--set ${text}: expected key=value`);
+  const key = text.slice(0, eq).trim();
+  const raw = text.slice(eq + 1);
+  if (!FIELD_BY_KEY.has(key)) throw new ConfigError(`--set ${text}: unknown key ${key}; allowed keys: ${allowedNear(key)}`);
+  const doc = parseDocument(raw);
+  return [key, raw === '' ? '' : doc.toJS()];
+}
+
+/** Builds a validated config from parsed YAML and `--set` overrides. */
+export function resolveConfig(doc: unknown, overrides: readonly string[] = [], where = 'config'): Config {
+  const values = new Map<string, unknown>();
+  if (doc !== null && doc !== undefined) flatten(doc, '', values, where);
+  for (const [k, v] of values) values.set(k, checkValue(FIELD_BY_KEY.get(k)!, v, where));
+  for (const o of overrides) {
+    const [k, v] = parseOverride(o);
+    values.set(k, checkValue(FIELD_BY_KEY.get(k)!, v, `--set ${o}`));
+  }
+  const config = build(values);
+  const p = config.method.perturbed_ranks;
+  if (p !== null && config.method.name !== 'rwp') {
+    throw new ConfigError(`${where}: method.perturbed_ranks only applies to method.name rwp`);
+  }
+  return config;
+}
+
+/** Reads and validates a YAML config file. */
+export function loadConfig(path: string, overrides: readonly string[] = []): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new ConfigError(`config ${path} is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return resolveConfig(doc, overrides, path);
+}
+
+/** A hash of everything that must agree across ranks (run_dir and threads may differ per host). */
+export function configHash(config: Config): string {
+  const { run_dir: _runDir, threads: _threads, ...shared } = config;
+  return createHash('sha256').update(JSON.stringify(shared)).digest('hex').slice(0, 16);
+}
