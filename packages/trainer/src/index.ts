@@ -1,1 +1,4 @@
-export {};
+export { loadConfig, resolveConfig, configHash, ConfigError, type Config } from './config.js';
+export { FIELDS } from './config-schema.js';
+export { train, type Summary, type TrainOptions } from './train.js';
+export { createLogger } from './log.js';

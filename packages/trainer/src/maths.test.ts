@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { streamFor } from '@rwp/random';
 import { filterNorms, filterwiseNoise } from './perturbation.js';
-import { sgdStep } from './sgd.js';
+import { sgdUpdate } from './sgd.js';
 import { lrAt } from './schedule.js';
 import { samPerturbation } from './sam.js';
 import { isPerturbed, lossScale, perturbedCount } from './roles.js';
@@ -41,15 +41,15 @@ test('vector noise uses one norm for the whole vector, and is deterministic per 
   assert.ok(zero.every((v) => Math.abs(v) < 1e-15));
 });
 
-test('sgdStep follows PyTorch: coupled weight decay, buf = g on the first step, then momentum', () => {
+test('sgdUpdate follows PyTorch: coupled weight decay, buf = g on the first step, then momentum', () => {
   const w = new Float32Array([1, -2]);
   const buf = new Float32Array(2);
   const h = { lr: 0.1, momentum: 0.9, weightDecay: 0.01 };
-  sgdStep(w, new Float32Array([0.5, 1]), buf, h, true);
+  sgdUpdate(w, new Float32Array([0.5, 1]), buf, h, true);
   // d = g + wd*w = [0.51, 0.98]; buf = d; w = w - lr*d
   assert.ok(Math.abs(buf[0] - 0.51) < 1e-6 && Math.abs(buf[1] - 0.98) < 1e-6);
   assert.ok(Math.abs(w[0] - 0.949) < 1e-6 && Math.abs(w[1] + 2.098) < 1e-6);
-  sgdStep(w, new Float32Array([0, 0]), buf, h, false);
+  sgdUpdate(w, new Float32Array([0, 0]), buf, h, false);
   // d = wd*w; buf = 0.9*buf + d
   const b0 = 0.9 * 0.51 + 0.01 * 0.949;
   assert.ok(Math.abs(buf[0] - b0) < 1e-6);

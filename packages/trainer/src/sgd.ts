@@ -8,9 +8,9 @@ export interface SgdHyper {
 }
 
 /** One SGD step in place on flat arrays. `first` marks the step where PyTorch sets buf = g. */
-export function sgdStep(w: Float32Array, g: Float32Array, buf: Float32Array, h: SgdHyper, first: boolean): void {
+export function sgdUpdate(w: Float32Array, g: Float32Array, buf: Float32Array, h: SgdHyper, first: boolean): void {
   const { lr, momentum, weightDecay } = h;
-  if (w.length !== g.length || w.length !== buf.length) throw new RangeError('sgdStep: length mismatch');
+  if (w.length !== g.length || w.length !== buf.length) throw new RangeError('sgdUpdate: length mismatch');
   for (let i = 0; i < w.length; i++) {
     const d = g[i] + weightDecay * w[i];
     let b: number;

@@ -1,0 +1,40 @@
+// Command-line values of the allreduce benchmark.
+
+const UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** "256K" -> 262144 bytes (binary suffixes K, M, G; optional trailing B). Must hold whole float32s. */
+export function parseSize(text: string): number {
+  const m = /^([0-9]+)([KMG]?)(i?B)?$/i.exec(text.trim());
+  if (!m) throw new Error(`bad size "${text}": expected a byte count with an optional K, M or G suffix, e.g. 4M`);
+  const bytes = Number(m[1]) * UNITS[m[2].toUpperCase()];
+  if (bytes <= 0 || bytes % 4 !== 0) throw new Error(`bad size "${text}": must be a positive multiple of 4 bytes (float32)`);
+  return bytes;
+}
+
+export function parseSizes(list: string): number[] {
+  return list.split(',').filter((s) => s.trim() !== '').map(parseSize);
+}
+
+export function formatSize(bytes: number): string {
+  for (const [unit, scale] of [['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
+    if (bytes % scale === 0) return `${bytes / scale}${unit}`;
+  }
+  return `${bytes}`;
+}
+
+/** Iterations per size when --iters is not given: about 1 GiB moved per size, within [5, 50]. */
+export function defaultIters(bytes: number): number {
+  return Math.max(5, Math.min(50, Math.round(1024 ** 3 / 4 / bytes)));
+}
+
+/** One measured size, as printed with --json. */
+export interface AllreduceResult {
+  size_bytes: number;
+  nproc: number;
+  transport: string;
+  chunk_bytes: number;
+  iters: number;
+  time_us: number;
+  algbw_gbps: number;
+  busbw_gbps: number;
+}

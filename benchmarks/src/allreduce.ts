@@ -1,0 +1,138 @@
+// Allreduce benchmark: starts --nproc ranks of @rwp/collective on this host, times a float32 sum
+// allreduce per size (median over iterations of the slowest rank, after warm-up), checks every
+// result and prints a table or JSON lines. busbw = algbw * 2(N-1)/N, as in nccl-tests.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { formatSize, parseSizes, type AllreduceResult } from './allreduce-args.js';
+
+interface Options {
+  nproc: number;
+  sizes: number[];
+  transport: 'ipc' | 'tcp';
+  iters?: number;
+  chunk?: number;
+  json: boolean;
+  timeout: number;
+}
+
+function positiveInt(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+}
+
+function parseOptions(argv: string[]): Options {
+  const program: Command = new Command('allreduce')
+    .description('Times @rwp/collective allreduce (float32 sum) between processes on this host.')
+    .option('--nproc <n>', 'number of ranks', positiveInt, 2)
+    .option('--sizes <list>', 'comma-separated buffer sizes in bytes, with K/M/G binary suffixes', '256K,4M,64M')
+    .option('--transport <ipc|tcp>', 'ring transport', 'ipc')
+    .option('--iters <k>', 'timed iterations per size (default: about 1 GiB of data per size)', positiveInt)
+    .option('--chunk <bytes>', 'ring frame size, with K/M suffixes (default: the library default)')
+    .option('--timeout <s>', 'give up after this many seconds', positiveInt, 600)
+    .option('--json', 'one JSON object per size instead of a table', false)
+    .parse(argv);
+  const o = program.opts<{ nproc: number; sizes: string; transport: string; iters?: number; chunk?: string; json: boolean; timeout: number }>();
+  const transport = o.transport;
+  if (transport !== 'ipc' && transport !== 'tcp') program.error(`--transport must be ipc or tcp, got "${transport}"`);
+  try {
+    const sizes = parseSizes(o.sizes);
+    const chunk = o.chunk === undefined ? undefined : parseSizes(o.chunk)[0];
+    return { nproc: o.nproc, sizes, transport, iters: o.iters, chunk, json: o.json, timeout: o.timeout };
+  } catch (e) {
+    program.error((e as Error).message);
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function printTable(results: AllreduceResult[]): void {
+  const head = ['size', 'nproc', 'transport', 'iters', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)'];
+  const rows = results.map((r) => [formatSize(r.size_bytes), r.nproc, r.transport, r.iters, r.time_us.toFixed(1), r.algbw_gbps.toFixed(3), r.busbw_gbps.toFixed(3)].map(String));
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  for (const row of [head, ...rows]) console.log(row.map((c, i) => c.padStart(widths[i])).join('  '));
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv);
+  const port = await freePort();
+  const rankScript = fileURLToPath(new URL('./allreduce-rank.js', import.meta.url));
+  const children: ChildProcess[] = [];
+  const killAll = () => {
+    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  };
+  process.once('SIGINT', () => {
+    killAll();
+    process.exit(130);
+  });
+  const timer = setTimeout(() => {
+    console.error(`allreduce benchmark: no result after ${o.timeout} s; stopping the ranks`);
+    killAll();
+    process.exit(1);
+  }, o.timeout * 1000);
+
+  const results: AllreduceResult[] = [];
+  const exits = Array.from({ length: o.nproc }, (_, rank) => {
+    const child = spawn(process.execPath, [rankScript], {
+      stdio: ['ignore', rank === 0 ? 'pipe' : 'ignore', 'inherit'],
+      env: {
+        ...process.env,
+        RANK: String(rank),
+        WORLD_SIZE: String(o.nproc),
+        LOCAL_RANK: String(rank),
+        LOCAL_WORLD_SIZE: String(o.nproc),
+        MASTER_ADDR: '127.0.0.1',
+        MASTER_PORT: String(port),
+        RWP_RUN_ID: `bench-allreduce-${process.pid}-${port}`,
+        RWP_TRANSPORT: o.transport,
+        RWP_COMM_TIMEOUT_MS: String(o.timeout * 1000),
+        RWP_BENCH_SIZES: o.sizes.join(','),
+        RWP_BENCH_ITERS: String(o.iters ?? 0),
+        RWP_BENCH_CHUNK_BYTES: String(o.chunk ?? 0),
+      },
+    });
+    children.push(child);
+    if (rank === 0) {
+      let buffered = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        for (let nl = buffered.indexOf('\n'); nl >= 0; nl = buffered.indexOf('\n')) {
+          const r = JSON.parse(buffered.slice(0, nl)) as AllreduceResult;
+          buffered = buffered.slice(nl + 1);
+          results.push(r);
+          if (o.json) console.log(JSON.stringify(r));
+        }
+      });
+    }
+    return new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+  });
+  // The first rank to fail ends the run: the others would only time out.
+  const codes = await Promise.all(
+    exits.map((p) =>
+      p.then((code) => {
+        if (code !== 0) killAll();
+        return code;
+      }),
+    ),
+  );
+  clearTimeout(timer);
+  const failed = codes.findIndex((c) => c !== 0);
+  if (failed >= 0 || results.length !== o.sizes.length) {
+    console.error(`allreduce benchmark FAILED: rank ${failed} exited with code ${codes[failed]} (${results.length} of ${o.sizes.length} sizes measured)`);
+    process.exit(1);
+  }
+  if (!o.json) printTable(results);
+}
+
+await main();

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Baseline: SGD, ResNet-18 on CIFAR-10, 1 GPU.
+# Config: configs/cifar10-resnet18-sgd.yaml. Running it again with the same RUN_DIR resumes from the last checkpoint
+# (the worker is rwp-train --resume); rwp-launch restarts a failed group up to 3 times.
+#   DATA_DIR=... launch/cifar10-resnet18-sgd.sh [more rwp-launch flags, --set key=value ...]
+# DATA_DIR: the folder holding cifar-10-batches-bin. RUN_DIR: default runs/cifar10-resnet18-sgd.
+# Several hosts: add --nnodes M --node-rank K --master-addr HOST (docs/deployment.md).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+: "${DATA_DIR:?set DATA_DIR to the folder holding cifar-10-batches-bin}"
+exec "$root/node_modules/.bin/rwp-launch" --nproc 1 --max-restarts 3 \
+  --worker "$root/packages/deploy/dist/resume-worker.js" \
+  --run-dir "${RUN_DIR:-runs/cifar10-resnet18-sgd}" \
+  "$root/configs/cifar10-resnet18-sgd.yaml" --set "data.dir=$DATA_DIR" "$@"

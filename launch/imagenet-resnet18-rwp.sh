@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# RWP, ResNet-18 on ImageNet, 4 GPUs of this host: the original's ImageNet recipe.
+# Config: configs/imagenet-resnet18-rwp.yaml. Running it again with the same RUN_DIR resumes from the last checkpoint
+# (the worker is rwp-train --resume); rwp-launch restarts a failed group up to 3 times.
+#   DATA_DIR=... launch/imagenet-resnet18-rwp.sh [more rwp-launch flags, --set key=value ...]
+# DATA_DIR: an image folder with train/ and val/, one subfolder per class. RUN_DIR: default runs/imagenet-resnet18-rwp.
+# Several hosts: add --nnodes M --node-rank K --master-addr HOST (docs/deployment.md).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+: "${DATA_DIR:?set DATA_DIR to an image folder with train/ and val/, one subfolder per class}"
+exec "$root/node_modules/.bin/rwp-launch" --nproc 4 --max-restarts 3 \
+  --worker "$root/packages/deploy/dist/resume-worker.js" \
+  --run-dir "${RUN_DIR:-runs/imagenet-resnet18-rwp}" \
+  "$root/configs/imagenet-resnet18-rwp.yaml" --set "data.dir=$DATA_DIR" "$@"

@@ -1,0 +1,3 @@
+export { BACKEND_NAMES, type BackendName } from './backend-names.js';
+export { initBackend, type BackendChoice, type InitBackendOptions } from './init-backend.js';
+export { registerWasmConvFilterGrad } from './wasm-conv-filter-grad.js';

@@ -1,0 +1,76 @@
+// Allreduce across real processes: results against a float64 reference, bitwise equal on all ranks.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { rankData } from './testing/data.js';
+import { Group } from './testing/group.js';
+
+const LENGTHS = [0, 1, 7, 1_000_003];
+const U = 2 ** -24; // float32 unit roundoff
+
+function readF32(path: string): Float32Array {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.length));
+}
+
+/**
+ * Every rank's result has the same bytes, and each element is within the rounding bound of a
+ * float32 sum of N terms, (N-1)·u·Σ|x|, of the float64 sum (plus one rounding for the mean).
+ */
+function checkResults(dir: string, worldSize: number, lengths: number[]): void {
+  for (const length of lengths) {
+    for (const op of ['sum', 'mean'] as const) {
+      const results = [...Array(worldSize).keys()].map((r) => readF32(join(dir, `${op}-${length}-rank${r}.f32`)));
+      const inputs = [...Array(worldSize).keys()].map((r) => rankData(r, length, op === 'sum' ? 0 : 1));
+      for (let r = 1; r < worldSize; r++) {
+        assert.ok(Buffer.from(results[r].buffer).equals(Buffer.from(results[0].buffer)), `${op} of ${length} elements: rank ${r} differs from rank 0`);
+      }
+      const got = results[0];
+      assert.equal(got.length, length);
+      for (let i = 0; i < length; i++) {
+        let sum = 0;
+        let abs = 0;
+        for (const x of inputs) {
+          sum += x[i];
+          abs += Math.abs(x[i]);
+        }
+        const ref = op === 'sum' ? sum : sum / worldSize;
+        const bound = op === 'sum' ? (worldSize - 1) * U * abs : ((worldSize - 1) * U * abs) / worldSize + U * Math.abs(ref);
+        if (!(Math.abs(got[i] - ref) <= bound * (1 + 1e-9))) {
+          assert.fail(`${op} of ${length} elements over ${worldSize} ranks: element ${i} is ${got[i]}, reference ${ref}, allowed error ${bound}`);
+        }
+      }
+    }
+  }
+}
+
+async function runAllreduce(worldSize: number, transport: 'ipc' | 'tcp', lengths: number[], chunkBytes?: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'rwp-allreduce-test-'));
+  const env: Record<string, string> = { RWP_TEST_OUT: dir, RWP_TEST_LENGTHS: lengths.join(',') };
+  if (chunkBytes !== undefined) env.RWP_TEST_CHUNK_BYTES = String(chunkBytes);
+  const group = await Group.start({ worldSize, scenario: 'allreduce', transport, env });
+  try {
+    for (const [rank, exit] of await group.exits()) {
+      assert.deepEqual(exit, { code: 0, signal: null }, `rank ${rank} failed:\n${group.proc(rank).stderr}${JSON.stringify(group.proc(rank).events)}`);
+    }
+    checkResults(dir, worldSize, lengths);
+  } finally {
+    await group.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+for (const n of [1, 2, 3, 4, 5, 8]) {
+  test(`allreduce sum and mean, ${n} rank(s), ipc, lengths ${LENGTHS.join(', ')}`, { timeout: 300_000 }, () => runAllreduce(n, 'ipc', LENGTHS));
+}
+
+for (const n of [2, 3, 5]) {
+  test(`allreduce sum and mean, ${n} ranks, tcp, lengths ${LENGTHS.join(', ')}`, { timeout: 300_000 }, () => runAllreduce(n, 'tcp', LENGTHS));
+}
+
+test('allreduce with many small chunks (4 KiB) and with chunks of 3 floats', { timeout: 300_000 }, async () => {
+  await runAllreduce(3, 'ipc', LENGTHS, 4096);
+  await runAllreduce(4, 'tcp', [0, 1, 7, 100, 1001], 12);
+});

@@ -1,0 +1,44 @@
+import type { Transport } from './process-group-env.js';
+
+export type ReduceOp = 'sum' | 'mean';
+
+export interface CommunicatorOptions {
+  rank: number;
+  worldSize: number;
+  masterAddr: string;
+  masterPort: number;
+  runId: string;
+  /** 'ipc' (default): ipc:// between ranks on one host, tcp:// between hosts. 'tcp': tcp:// everywhere. */
+  transport?: Transport;
+  /** Deadline of each collective and of the rendezvous. */
+  timeoutMs?: number;
+  /** Bytes per frame of a ring collective; a multiple of 4. */
+  chunkBytes?: number;
+  /** Address other hosts reach this rank at; default RWP_HOST_ADDR, else the one routing to MASTER_ADDR. */
+  hostAddr?: string;
+  /** Where rank 0 reports refused registrations (default: stderr). */
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * A group of processes that run collectives together. Every rank must call the same collectives
+ * in the same order; calls made without awaiting the previous one run one after another.
+ */
+export interface Communicator {
+  readonly rank: number;
+  readonly worldSize: number;
+  /** Sums (or averages) `data` over all ranks, in place; every rank ends with the same bits. */
+  allreduce(data: Float32Array, op?: ReduceOp): Promise<void>;
+  /** Copies root's `data` into every rank's `data`, in place; lengths must match. */
+  broadcast(data: Float32Array, root: number): Promise<void>;
+  /** Root's msgpack-encodable value, on every rank. */
+  broadcastValue<T>(value: T | undefined, root: number): Promise<T>;
+  /** Every rank's small msgpack-encodable value, indexed by rank. */
+  allgather<T>(value: T): Promise<T[]>;
+  barrier(): Promise<void>;
+  /**
+   * Waits until every rank has called close (or the group has failed), then frees the sockets.
+   * Never rejects; the process does not wait at exit afterwards.
+   */
+  close(): Promise<void>;
+}

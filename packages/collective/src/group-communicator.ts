@@ -1,0 +1,255 @@
+import { randomBytes } from 'node:crypto';
+import type { Dealer, Pair, Router } from 'zeromq';
+import type { Communicator, ReduceOp } from './api.js';
+import type { ControlKind } from './control-protocol.js';
+import { MemberControl } from './control-member.js';
+import { RootControl } from './control-root.js';
+import { deferred } from './deferred.js';
+import { CollectiveError } from './errors.js';
+import type { Fault, Progress } from './fault.js';
+import { FrameError } from './frame.js';
+import { removeIpcSocket } from './host.js';
+import { Inbox } from './inbox.js';
+import { Outbox } from './outbox.js';
+import type { Transport } from './process-group-env.js';
+import { endpointOf, PeerError, rendezvous } from './rendezvous.js';
+import { ringAllreduce } from './ring-allreduce.js';
+import { ringBroadcast } from './ring-broadcast.js';
+import type { RingContext } from './ring-context.js';
+import { mod } from './ring-plan.js';
+import { runIdHash } from './run-id.js';
+import { controlClientSocket, controlServerSocket, newContext, ringInSocket, ringOutSocket } from './zmq-sockets.js';
+
+/**
+ * A peer's connection can drop a moment before the abort notice that explains it is read; waiting
+ * this long first lets the notice win, so the error names the rank that really failed.
+ */
+const SETTLE_MS = 100;
+
+export interface GroupConfig {
+  rank: number;
+  worldSize: number;
+  runId: string;
+  transport: Transport;
+  masterAddr: string;
+  masterPort: number;
+  hostAddr: string | undefined;
+  timeoutMs: number;
+  chunkBytes: number;
+  /** Where the ring input's ipc:// socket file goes; null for tcp only. */
+  ipc: { dir: string; path: string } | null;
+  warn: (message: string) => void;
+}
+
+/** A communicator of two or more processes: a ring of Pair sockets plus a control star around rank 0. */
+export class GroupCommunicator implements Communicator {
+  readonly rank: number;
+  readonly worldSize: number;
+  private seq = 0;
+  private tail: Promise<unknown> = Promise.resolve();
+  private fault: Fault | null = null;
+  private readonly faultLatch = deferred<never>();
+  /** Set once welcomed into the group: only members may send abort notices to rank 0. */
+  private joined = false;
+  /** Set once this rank is done with collectives: a dropped ring connection is no longer news. */
+  private leaving = false;
+  private tornDown = false;
+  private closing: Promise<void> | null = null;
+  private progress: Progress = { peer: null, what: 'nothing' };
+  private readonly inbox = new Inbox();
+  private readonly ringIn: Pair;
+  private readonly ringOut: Pair;
+  private readonly control: { kind: 'root'; plane: RootControl; socket: Router } | { kind: 'member'; plane: MemberControl; socket: Dealer };
+  private readonly ring: RingContext;
+
+  constructor(private readonly cfg: GroupConfig) {
+    this.rank = cfg.rank;
+    this.worldSize = cfg.worldSize;
+    const context = newContext();
+    this.ringIn = ringInSocket(context);
+    this.ringOut = ringOutSocket(context, cfg.timeoutMs);
+    const onFault = (f: Fault) => this.raise(f, this.rank === 0);
+    if (cfg.rank === 0) {
+      const socket = controlServerSocket(context);
+      const endpoint = endpointOf(cfg.masterAddr, cfg.masterPort);
+      const plane = new RootControl(socket, { runId: cfg.runId, worldSize: cfg.worldSize, endpoint, warn: cfg.warn, onFault });
+      this.control = { kind: 'root', plane, socket };
+    } else {
+      // A fresh routing id per process, so a stale process claiming the same rank gets its own reply.
+      const socket = controlClientSocket(context, `${cfg.rank}-${randomBytes(6).toString('hex')}`, cfg.timeoutMs);
+      this.control = { kind: 'member', plane: new MemberControl(socket, { rank: cfg.rank, onFault }), socket };
+    }
+    this.ring = {
+      rank: cfg.rank,
+      worldSize: cfg.worldSize,
+      left: mod(cfg.rank - 1, cfg.worldSize),
+      right: mod(cfg.rank + 1, cfg.worldSize),
+      runId: cfg.runId,
+      runHash: runIdHash(cfg.runId),
+      chunkElems: cfg.chunkBytes / 4,
+      inbox: this.inbox,
+      outbox: new Outbox(this.ringOut),
+      progress: this.progress,
+    };
+  }
+
+  /** Binds, meets the other ranks and links the ring; rejects with a CollectiveError('rendezvous'). */
+  async establish(): Promise<void> {
+    this.inbox.pump(this.ringIn);
+    this.control.plane.start();
+    const { cfg } = this;
+    await this.run('rendezvous', () =>
+      rendezvous({
+        rank: cfg.rank,
+        worldSize: cfg.worldSize,
+        runId: cfg.runId,
+        transport: cfg.transport,
+        masterAddr: cfg.masterAddr,
+        masterPort: cfg.masterPort,
+        hostAddr: cfg.hostAddr,
+        ipc: cfg.ipc,
+        ring: this.ring,
+        ringIn: this.ringIn,
+        ringOut: this.ringOut,
+        control: this.control,
+        progress: this.progress,
+        watch: (socket, peer) => socket.events.on('disconnect', () => this.peerLost(peer)),
+        onJoined: () => {
+          this.joined = true;
+        },
+      }),
+    );
+  }
+
+  allreduce(data: Float32Array, op: ReduceOp = 'sum'): Promise<void> {
+    if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('allreduce: data must be a Float32Array'));
+    if (op !== 'sum' && op !== 'mean') return Promise.reject(new RangeError(`allreduce: op must be "sum" or "mean", got "${String(op)}"`));
+    return this.run('allreduce', (seq) => ringAllreduce(this.ring, data, seq, op === 'mean'));
+  }
+
+  broadcast(data: Float32Array, root: number): Promise<void> {
+    if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('broadcast: data must be a Float32Array'));
+    const bad = this.checkRoot('broadcast', root);
+    if (bad) return Promise.reject(bad);
+    return this.run('broadcast', (seq) => ringBroadcast(this.ring, data, root, seq));
+  }
+
+  broadcastValue<T>(value: T | undefined, root: number): Promise<T> {
+    const bad = this.checkRoot('broadcastValue', root);
+    if (bad) return Promise.reject(bad);
+    return this.controlOp('broadcastValue', root, this.rank === root ? value : undefined) as Promise<T>;
+  }
+
+  allgather<T>(value: T): Promise<T[]> {
+    return this.controlOp('allgather', -1, value) as Promise<T[]>;
+  }
+
+  async barrier(): Promise<void> {
+    await this.controlOp('barrier', -1, null);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
+    try {
+      // A barrier first: a rank's last sends may still be queued when its own op returns.
+      await this.run('close', async (seq) => {
+        await this.control.plane.gather(seq, 'close', -1, null);
+        this.leaving = true;
+      });
+    } catch {
+      // The group failed; there is nobody left to wait for.
+    }
+    await this.teardown();
+  }
+
+  private controlOp(kind: ControlKind, root: number, value: unknown): Promise<unknown> {
+    return this.run(kind, (seq) => {
+      this.progress.lazy = () => {
+        const peer = this.control.plane.waitingOn(seq);
+        return { peer, what: `rank ${peer} to join op #${seq} ${kind}` };
+      };
+      return this.control.plane.gather(seq, kind, root, value);
+    });
+  }
+
+  private checkRoot(op: string, root: number): RangeError | null {
+    return Number.isInteger(root) && root >= 0 && root < this.worldSize
+      ? null
+      : new RangeError(`${op}: root must be a rank from 0 to ${this.worldSize - 1}, got ${root}`);
+  }
+
+  /** Runs collectives one after another, each under the deadline and the group's fault latch. */
+  private run<T>(op: string, body: (seq: number) => Promise<T>): Promise<T> {
+    const result = this.tail.then(() => this.execute(op, body));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async execute<T>(op: string, body: (seq: number) => Promise<T>): Promise<T> {
+    if (this.fault !== null) throw this.errorFor(op, this.fault);
+    if (this.closing !== null && op !== 'close') throw new CollectiveError(op, this.rank, null, 'the communicator is closed');
+    const seq = op === 'rendezvous' ? 0 : ++this.seq;
+    this.progress.peer = null;
+    this.progress.what = `op #${seq} ${op}`;
+    this.progress.lazy = undefined;
+    const timer = setTimeout(() => this.timedOut(), this.cfg.timeoutMs);
+    try {
+      return await Promise.race([body(seq), this.faultLatch.promise]);
+    } catch (e) {
+      this.raise(this.faultFrom(e), this.rank === 0 || this.joined);
+      throw this.errorFor(op, this.fault!);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private timedOut(): void {
+    const p = this.progress.lazy?.() ?? this.progress;
+    const peer = p.peer;
+    this.raise({ peer, detail: `timed out after ${this.cfg.timeoutMs} ms waiting for ${p.what}`, origin: this.rank }, this.rank === 0 || this.joined);
+  }
+
+  private faultFrom(e: unknown): Fault {
+    if (e instanceof FrameError) return { peer: this.ring.left, detail: `bad frame from rank ${this.ring.left}: ${e.message}`, origin: this.rank };
+    if (e instanceof PeerError) return { peer: e.peer, detail: e.message, origin: this.rank };
+    return { peer: null, detail: e instanceof Error ? e.message : String(e), origin: this.rank };
+  }
+
+  private errorFor(op: string, f: Fault): CollectiveError {
+    const detail = f.origin === this.rank ? f.detail : `${f.detail} (detected by rank ${f.origin})`;
+    return new CollectiveError(op, this.rank, f.peer, detail);
+  }
+
+  private peerLost(peer: number): void {
+    if (this.leaving || this.fault !== null) return;
+    setTimeout(() => {
+      if (this.leaving) return;
+      const detail = `lost connection to rank ${peer}: its process died or stopped responding`;
+      this.raise({ peer, detail, origin: this.rank }, peer !== 0);
+    }, SETTLE_MS).unref();
+  }
+
+  /** The group can run no more collectives: fail what is pending, tell the others, free the sockets. */
+  private raise(fault: Fault, report: boolean): void {
+    if (this.fault !== null || this.tornDown) return;
+    this.fault = fault;
+    this.faultLatch.reject(new Error(fault.detail));
+    if (report) this.control.plane.report(fault);
+    this.teardown().catch(() => undefined);
+  }
+
+  private async teardown(): Promise<void> {
+    if (this.tornDown) return;
+    this.tornDown = true;
+    this.leaving = true;
+    this.inbox.fail(new Error('the communicator is closed'));
+    this.ringIn.close();
+    this.ringOut.close();
+    if (this.cfg.ipc !== null) removeIpcSocket(this.cfg.ipc.dir, this.cfg.ipc.path);
+    await this.control.plane.close(true);
+  }
+}

@@ -1,0 +1,43 @@
+import * as zmq from 'zeromq';
+
+/** Interval of ZMTP pings on connections we open: a peer whose process is stopped stops answering them. */
+const HEARTBEAT_INTERVAL_MS = 1000;
+/** Upper bound on how long a silent peer keeps its connection; the op deadline may be shorter. */
+const HEARTBEAT_TIMEOUT_MS = 10_000;
+
+/**
+ * One context per communicator, with blocky off so sockets default to linger 0 and a process
+ * never waits at exit for messages to peers that are gone.
+ */
+export function newContext(): zmq.Context {
+  return new zmq.Context({ blocky: false });
+}
+
+function heartbeat(timeoutMs: number): { heartbeatInterval: number; heartbeatTimeout: number } {
+  return { heartbeatInterval: HEARTBEAT_INTERVAL_MS, heartbeatTimeout: Math.max(HEARTBEAT_INTERVAL_MS, Math.min(HEARTBEAT_TIMEOUT_MS, timeoutMs)) };
+}
+
+/**
+ * Ring sockets. High-water marks are off: the ring itself bounds what can be queued (a neighbour
+ * runs at most one reduce-scatter ahead), and a full pipe would stop the I/O thread from reading
+ * pings, which would look like a dead peer.
+ */
+export function ringInSocket(context: zmq.Context): zmq.Pair {
+  return new zmq.Pair({ context, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0 });
+}
+
+export function ringOutSocket(context: zmq.Context, timeoutMs: number): zmq.Pair {
+  return new zmq.Pair({ context, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0, ...heartbeat(timeoutMs) });
+}
+
+export function controlServerSocket(context: zmq.Context): zmq.Router {
+  return new zmq.Router({ context, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0 });
+}
+
+export function controlClientSocket(context: zmq.Context, routingId: string, timeoutMs: number): zmq.Dealer {
+  return new zmq.Dealer({ context, routingId, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0, ...heartbeat(timeoutMs) });
+}
+
+export function errorCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
+}

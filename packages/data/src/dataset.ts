@@ -1,0 +1,15 @@
+import type { ImageSource } from './image-source.js';
+
+export type DatasetName = 'fashion-mnist' | 'mnist' | 'cifar10' | 'cifar100' | 'imagefolder' | 'synthetic';
+
+/** Train and test splits plus the per-channel normalisation the dataset is trained with. */
+export interface Dataset {
+  name: DatasetName;
+  numClasses: number;
+  train: ImageSource;
+  test: ImageSource;
+  /** Per-channel mean and std of pixel/255, applied by makeBatch. */
+  mean: number[];
+  std: number[];
+  classNames?: string[];
+}

@@ -1,0 +1,10 @@
+export { DataError } from './errors.js';
+export type { ImageSource, SourceSpec } from './image-source.js';
+export { ArraySource } from './image-source.js';
+export type { Dataset, DatasetName } from './dataset.js';
+export { loadDataset, type LoadOptions } from './load-dataset.js';
+export type { SyntheticOptions } from './synthetic.js';
+export { epochBatches, augmentKey, type EpochBatchesOptions } from './sampler.js';
+export { makeBatch, type Augment, type Batch, type BatchOptions } from './make-batch.js';
+export type { BatchRequest } from './batch-request.js';
+export { Prefetcher, type PrefetcherOptions, type PreparedBatch } from './prefetcher.js';

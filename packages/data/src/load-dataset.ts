@@ -1,0 +1,32 @@
+import { loadCifar } from './cifar.js';
+import type { Dataset, DatasetName } from './dataset.js';
+import { DataError } from './errors.js';
+import { loadIdxDataset } from './idx-dataset.js';
+import { loadImageFolder } from './image-folder.js';
+import { makeSynthetic, type SyntheticOptions } from './synthetic.js';
+
+export interface LoadOptions {
+  dataset: DatasetName;
+  /** Data directory; optional for fashion-mnist (Debian's location) and synthetic. */
+  dir?: string;
+  /** imagefolder: side of the square images (shorter side resized to it, centre crop). Default 224. */
+  imageSize?: number;
+  synthetic?: SyntheticOptions;
+}
+
+export async function loadDataset(opts: LoadOptions): Promise<Dataset> {
+  switch (opts.dataset) {
+    case 'fashion-mnist':
+    case 'mnist':
+      return loadIdxDataset(opts.dataset, opts.dir);
+    case 'cifar10':
+    case 'cifar100':
+      return loadCifar(opts.dataset, opts.dir);
+    case 'imagefolder':
+      return loadImageFolder(opts.dir, opts.imageSize ?? 224);
+    case 'synthetic':
+      return makeSynthetic(opts.synthetic);
+    default:
+      throw new DataError(`unknown dataset '${String(opts.dataset)}' (fashion-mnist, mnist, cifar10, cifar100, imagefolder, synthetic)`);
+  }
+}

@@ -1,0 +1,16 @@
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+
+/** The repository root: this file is packages/deploy/{src,dist}/repo.* */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
+
+export const repoPath = (...parts: string[]): string => join(REPO_ROOT, ...parts);
+
+/** The built CLIs the deployment files call, by the names their bins have on the PATH. */
+export const CLI_PATHS: Readonly<Record<string, string>> = {
+  'rwp-launch': repoPath('packages/launcher/dist/cli.js'),
+  'rwp-train': repoPath('packages/trainer/dist/cli.js'),
+};
+
+/** Where the images put the repository (WORKDIR and COPY in docker/Dockerfile*). */
+export const IMAGE_APP_DIR = '/app';

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { describeWorkers } from './dry-run.js';
+import { LaunchError } from './errors.js';
+import { launch } from './launch.js';
+import type { LaunchOptions, Transport } from './options.js';
+import { prepareAttempt, resolvePlan } from './plan.js';
+import { launcherVersion } from './version.js';
+import { workerSpecs } from './worker-spec.js';
+
+const EXAMPLES = `
+Each worker runs:  node WORKER CONFIG [--set k=v ...] --run-dir DIR [--resume]
+with RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, GROUP_RANK, MASTER_ADDR, MASTER_PORT,
+RWP_RUN_ID, RWP_TRANSPORT, RWP_RESTART_COUNT, RWP_THREADS, OMP_NUM_THREADS, RWP_LAUNCHED=1,
+RWP_COMM_TIMEOUT_MS (with --comm-timeout) and CUDA_VISIBLE_DEVICES (per --gpus) set.
+When one worker fails, the others get SIGTERM, then SIGKILL 5 s later; the launcher names the
+rank, how it ended and its last lines. Logs: RUN_DIR/logs/rank-<R>.log and launcher.log; the
+combined output is JSON lines tagged with "rank" when piped, readable lines on a terminal.
+
+Exit status: 0 when every worker exits 0; the failed worker's code (128 + signal number if it
+was killed); 128 + signal number when the launcher is stopped by SIGINT/SIGTERM/SIGHUP;
+2 for a usage error.
+
+Examples:
+  One host, 8 workers:
+    npx rwp-launch --nproc 8 configs/cifar.yaml
+
+  Two hosts with 4 workers each; run one command on each, node 0 listening on 10.0.0.1:
+    npx rwp-launch --nnodes 2 --node-rank 0 --nproc 4 --master-addr 10.0.0.1 configs/cifar.yaml
+    npx rwp-launch --nnodes 2 --node-rank 1 --nproc 4 --master-addr 10.0.0.1 configs/cifar.yaml
+
+  Restart the group up to 3 times after a failure; restarted workers get --resume:
+    npx rwp-launch --nproc 8 --max-restarts 3 --run-dir runs/cifar configs/cifar.yaml
+
+  Override config values and show the workers' commands without starting them:
+    npx rwp-launch --nproc 2 configs/cifar.yaml --set lr=0.1 --set epochs=5 --dry-run
+`;
+
+function wholeNumber(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
+    return n;
+  };
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number between 1 and 65535');
+  return n;
+}
+
+function seconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds > 0');
+  return n;
+}
+
+function keyValue(value: string, previous: string[] | undefined): string[] {
+  if (!/^[^=\s]+=/.test(value)) throw new InvalidArgumentError('expected key=value');
+  return [...(previous ?? []), value];
+}
+
+function buildProgram(): Command {
+  return new Command('rwp-launch')
+    .description('Start, watch, tear down and restart the rwp workers of one host.')
+    .argument('<config>', 'run config (YAML) handed to every worker')
+    .requiredOption('--nproc <n>', 'workers to start on this host (one rank each)', wholeNumber(1))
+    .option('--nnodes <m>', 'hosts taking part; run rwp-launch once on each', wholeNumber(1), 1)
+    .option('--node-rank <k>', "this host's index, 0 to nnodes-1; node 0 hosts the rendezvous", wholeNumber(0), 0)
+    .option('--master-addr <host>', 'address of node 0 that every host can reach (needed with --nnodes > 1; default 127.0.0.1)')
+    .option('--master-port <port>', 'rendezvous port on node 0 (default: a free port on one host, 29500 on several)', port)
+    .option('--max-restarts <r>', 'start the group again with --resume up to R times after a failure', wholeNumber(0), 0)
+    .option('--run-dir <dir>', 'run directory (default: --set run_dir, else run_dir in CONFIG, else runs/<config>-<UTC time>)')
+    .option('--run-id <id>', 'rendezvous id shared by all hosts (default: random per start on one host, derived from master address, port and restart count on several)')
+    .addOption(new Option('--transport <kind>', 'ipc: unix sockets between the ranks of a host (tcp between hosts); tcp: tcp everywhere (default: ipc on one host, tcp on several)').choices(['ipc', 'tcp']))
+    .option('--comm-timeout <seconds>', 'seconds a collective may wait for a peer before failing (RWP_COMM_TIMEOUT_MS)', seconds)
+    .option('--threads <t>', 'compute threads per worker (RWP_THREADS, OMP_NUM_THREADS)', wholeNumber(1), 1)
+    .option('--gpus <which>', 'auto, none, or a comma list of device ids; worker i gets the (i mod count)-th', 'auto')
+    .option('--worker <path>', 'worker program run with node (default: @rwp/trainer/cli)')
+    .option('--set <key=value>', 'config override passed to every worker; repeat for several', keyValue)
+    .option('--dry-run', "print each worker's environment and command line, start nothing")
+    .version(launcherVersion(), '--version', 'print the version of rwp-launch')
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError('(rwp-launch --help lists every flag)')
+    .exitOverride();
+}
+
+interface Flags {
+  nproc: number;
+  nnodes: number;
+  nodeRank: number;
+  masterAddr?: string;
+  masterPort?: number;
+  maxRestarts: number;
+  runDir?: string;
+  runId?: string;
+  transport?: Transport;
+  commTimeout?: number;
+  threads: number;
+  gpus: string;
+  worker?: string;
+  set?: string[];
+  dryRun?: boolean;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    program.parse(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  const f = program.opts<Flags>();
+  const options: LaunchOptions = {
+    config: program.args[0],
+    sets: f.set,
+    nproc: f.nproc,
+    nnodes: f.nnodes,
+    nodeRank: f.nodeRank,
+    masterAddr: f.masterAddr,
+    masterPort: f.masterPort,
+    maxRestarts: f.maxRestarts,
+    runDir: f.runDir,
+    runId: f.runId,
+    transport: f.transport,
+    commTimeoutSeconds: f.commTimeout,
+    threads: f.threads,
+    gpus: f.gpus,
+    worker: f.worker,
+  };
+  if (f.dryRun) {
+    const plan = resolvePlan(options);
+    const attempt = await prepareAttempt(plan, 0, false);
+    process.stdout.write(describeWorkers(plan, workerSpecs(plan, attempt), process.execPath));
+    return 0;
+  }
+  return (await launch(options)).exitCode;
+}
+
+main(process.argv).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof LaunchError) {
+      process.stderr.write(`rwp-launch: error: ${e.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`rwp-launch: internal error (please report): ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { LaunchError } from './errors.js';
+
+/** What each worker's CUDA_VISIBLE_DEVICES becomes: a device per worker, "" (none), or untouched. */
+export type GpuPlan = { kind: 'assign'; devices: string[] } | { kind: 'hide' } | { kind: 'inherit' };
+
+/**
+ * `auto`: the launcher's own CUDA_VISIBLE_DEVICES when it lists devices (set but empty means the
+ * user hid them: workers inherit that), else the GPUs `nvidia-smi -L` lists, else nothing.
+ * `none`: hide every GPU. Otherwise a comma list of device ids.
+ */
+export function planGpus(spec: string, env: NodeJS.ProcessEnv, countGpus: () => number = nvidiaSmiGpuCount): GpuPlan {
+  if (spec === 'none') return { kind: 'hide' };
+  if (spec === 'auto') {
+    const visible = env.CUDA_VISIBLE_DEVICES;
+    if (visible !== undefined) {
+      const devices = splitList(visible).filter((d) => d !== '-1');
+      return devices.length > 0 ? { kind: 'assign', devices } : { kind: 'inherit' };
+    }
+    const n = countGpus();
+    return n > 0 ? { kind: 'assign', devices: Array.from({ length: n }, (_, i) => String(i)) } : { kind: 'inherit' };
+  }
+  const devices = splitList(spec);
+  if (devices.length === 0 || devices.some((d) => !/^[A-Za-z0-9_:.-]+$/.test(d))) {
+    throw new LaunchError(`--gpus must be auto, none or a comma list of device ids such as 0,1,2,3; got '${spec}'`);
+  }
+  return { kind: 'assign', devices };
+}
+
+/** CUDA_VISIBLE_DEVICES for the worker with this local rank, or undefined to leave it alone. */
+export function visibleDevicesFor(plan: GpuPlan, localRank: number): string | undefined {
+  if (plan.kind === 'hide') return '';
+  if (plan.kind === 'inherit') return undefined;
+  return plan.devices[localRank % plan.devices.length];
+}
+
+function splitList(s: string): string[] {
+  return s.split(',').map((d) => d.trim()).filter((d) => d !== '');
+}
+
+/** GPUs listed by `nvidia-smi -L` (one "GPU n: ..." line each); 0 when it is absent or fails. */
+function nvidiaSmiGpuCount(): number {
+  const r = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8', timeout: 15_000 });
+  if (r.status !== 0 || typeof r.stdout !== 'string') return 0;
+  return r.stdout.split('\n').filter((l) => /^GPU \d+:/.test(l)).length;
+}

@@ -1,0 +1,131 @@
+import { mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { createCombinedOutput } from './combined-output.js';
+import { LaunchError } from './errors.js';
+import { createLauncherLog } from './launcher-log.js';
+import type { LaunchOptions } from './options.js';
+import { prepareAttempt, resolvePlan, type Plan } from './plan.js';
+import { exitCodeForSignal } from './signals.js';
+import { describeExit, WorkerGroup, type WorkerFailure } from './worker-group.js';
+import { workerSpecs } from './worker-spec.js';
+
+export interface LaunchResult {
+  /** What `rwp-launch` exits with: 0, the failed worker's code (128 + signal number if killed), or 128 + the signal that stopped the launcher. */
+  exitCode: number;
+  runDir: string;
+  /** How many times the group was started again. */
+  restarts: number;
+  /** The worker whose end stopped the last attempt. */
+  failure?: { rank: number; exitCode: number | null; signal: NodeJS.Signals | null };
+  /** SIGINT, SIGTERM or SIGHUP received by the launcher. */
+  interruptedBy?: NodeJS.Signals;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+const SHOWN_LINE_CHARS = 1000;
+
+/**
+ * Starts this node's workers, watches them, tears the group down when one fails, and restarts it
+ * with `--resume` up to `maxRestarts` times. While it runs, SIGINT/SIGTERM/SIGHUP sent to this
+ * process are forwarded to every worker (a second one kills them at once).
+ */
+export async function launch(options: LaunchOptions): Promise<LaunchResult> {
+  const plan = resolvePlan(options);
+  // A taken port fails here, before anything is written.
+  let attempt = await prepareAttempt(plan, 0, true);
+  const logDir = join(plan.runDir, 'logs');
+  try {
+    mkdirSync(logDir, { recursive: true });
+  } catch (e) {
+    throw new LaunchError(`cannot create the log directory ${logDir}: ${(e as Error).message}`);
+  }
+  const out = options.output ?? process.stdout;
+  const output = await createCombinedOutput(out, options.pretty ?? out.isTTY === true);
+  const { logger, close } = createLauncherLog(join(logDir, 'launcher.log'), output);
+  const graceMs = (options.graceSeconds ?? 5) * 1000;
+
+  let interruptedBy: NodeJS.Signals | undefined;
+  let group: WorkerGroup | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interruptedBy !== undefined) {
+      logger.warn(`got ${signal} again: killing every worker now`);
+      group?.kill();
+      return;
+    }
+    interruptedBy = signal;
+    logger.warn(`got ${signal}: forwarding it to every worker (SIGKILL after ${graceMs / 1000} s)`);
+    group?.stop(signal);
+  };
+  for (const s of FORWARDED) process.on(s, onSignal);
+
+  try {
+    warnIfOversubscribed(plan, logger);
+    for (let restart = 0; ; ) {
+      logger.info(
+        { runId: attempt.runId, masterAddr: plan.masterAddr, masterPort: attempt.masterPort, runDir: plan.runDir, restart },
+        `starting ${plan.nproc} worker(s) on node ${plan.nodeRank} of ${plan.nnodes} (world size ${plan.nproc * plan.nnodes}), ` +
+          `run id ${attempt.runId}, master ${plan.masterAddr}:${attempt.masterPort}, transport ${plan.transport}, run dir ${plan.runDir}`,
+      );
+      group = new WorkerGroup(workerSpecs(plan, attempt), { logDir, output, logger, graceMs });
+      const failure = await group.wait();
+      group = undefined;
+      if (interruptedBy !== undefined) return interrupted(interruptedBy, plan, restart, logger);
+      if (failure === undefined) {
+        logger.info(`all ${plan.nproc} worker(s) finished`);
+        return { exitCode: 0, runDir: plan.runDir, restarts: restart };
+      }
+      logger.error({ failedRank: failure.rank, exitCode: failure.exit.code, signal: failure.exit.signal }, failureReport(failure));
+      const failed = {
+        exitCode: failureExitCode(failure),
+        runDir: plan.runDir,
+        restarts: restart,
+        failure: { rank: failure.rank, exitCode: failure.exit.code, signal: failure.exit.signal },
+      };
+      if (restart >= plan.maxRestarts) {
+        if (plan.maxRestarts > 0) logger.error(`giving up after ${plan.maxRestarts} restart(s)`);
+        return failed;
+      }
+      restart++;
+      try {
+        attempt = await prepareAttempt(plan, restart, true);
+      } catch (e) {
+        if (!(e instanceof LaunchError)) throw e;
+        logger.error(`cannot restart: ${e.message}`);
+        return failed;
+      }
+      if (interruptedBy !== undefined) return interrupted(interruptedBy, plan, restart - 1, logger);
+      logger.warn({ restart }, `restarting the group with --resume (restart ${restart} of ${plan.maxRestarts})`);
+    }
+  } finally {
+    for (const s of FORWARDED) process.off(s, onSignal);
+    close();
+    output.close();
+  }
+}
+
+function interrupted(signal: NodeJS.Signals, plan: Plan, restarts: number, logger: Logger): LaunchResult {
+  logger.warn(`stopped by ${signal}`);
+  return { exitCode: exitCodeForSignal(signal), runDir: plan.runDir, restarts, interruptedBy: signal };
+}
+
+function failureReport(f: WorkerFailure): string {
+  const head = `rank ${f.rank} ${describeExit(f.exit)}`;
+  if (f.tail.length === 0) return `${head}; it wrote no output (log: ${f.logFile})`;
+  const lines = f.tail.map((l) => `  | ${l.length > SHOWN_LINE_CHARS ? `${l.slice(0, SHOWN_LINE_CHARS)}...` : l}`);
+  return `${head}; its last ${f.tail.length} line(s) (full log: ${f.logFile}):\n${lines.join('\n')}`;
+}
+
+function failureExitCode(f: WorkerFailure): number {
+  if (f.exit.signal !== null) return exitCodeForSignal(f.exit.signal);
+  return f.exit.code !== null && f.exit.code !== 0 ? f.exit.code : 1;
+}
+
+/** Threads beyond the cores slow every rank down; say so rather than let it pass silently. */
+function warnIfOversubscribed(plan: Plan, logger: Logger): void {
+  const cores = availableParallelism();
+  if (plan.nproc * plan.threads > cores) {
+    logger.warn(`${plan.nproc} worker(s) x ${plan.threads} thread(s) exceed the ${cores} core(s) of this host; ranks will compete for CPU`);
+  }
+}

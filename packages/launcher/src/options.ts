@@ -1,0 +1,75 @@
+import type { Writable } from 'node:stream';
+import { LaunchError } from './errors.js';
+
+export type Transport = 'ipc' | 'tcp';
+
+/** What `rwp-launch` is asked to do; the CLI flags map one to one onto these fields. */
+export interface LaunchOptions {
+  /** The run config (YAML) every worker gets as its first argument. */
+  config: string;
+  /** `key=value` overrides passed to every worker as `--set key=value`. */
+  sets?: string[];
+  /** Workers on this host. */
+  nproc: number;
+  nnodes?: number;
+  nodeRank?: number;
+  masterAddr?: string;
+  masterPort?: number;
+  maxRestarts?: number;
+  runDir?: string;
+  runId?: string;
+  transport?: Transport;
+  commTimeoutSeconds?: number;
+  /** Threads per worker (RWP_THREADS, OMP_NUM_THREADS). */
+  threads?: number;
+  /** `auto`, `none` or a list of device ids for CUDA_VISIBLE_DEVICES. */
+  gpus?: string;
+  /** The worker program; default: `@rwp/trainer/cli`. */
+  worker?: string;
+  /** Where the combined, rank-tagged log goes; default process.stdout. */
+  output?: Writable & { isTTY?: boolean };
+  /** Human-readable lines instead of JSON; default: whether `output` is a terminal. */
+  pretty?: boolean;
+  /** Seconds a worker gets between SIGTERM and SIGKILL; default 5. */
+  graceSeconds?: number;
+}
+
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const SET = /^[^=\s]+=/;
+
+/** Rejects combinations no run can succeed with, naming the flag. */
+export function validateOptions(o: LaunchOptions): void {
+  const nnodes = o.nnodes ?? 1;
+  const nodeRank = o.nodeRank ?? 0;
+  positiveInteger('--nproc', o.nproc);
+  positiveInteger('--nnodes', nnodes);
+  positiveInteger('--threads', o.threads ?? 1);
+  if (!Number.isInteger(o.maxRestarts ?? 0) || (o.maxRestarts ?? 0) < 0) {
+    throw new LaunchError(`--max-restarts must be a whole number >= 0, got ${o.maxRestarts}`);
+  }
+  if (!Number.isInteger(nodeRank) || nodeRank < 0 || nodeRank >= nnodes) {
+    throw new LaunchError(`--node-rank must be between 0 and ${nnodes - 1} (--nnodes ${nnodes}), got ${nodeRank}`);
+  }
+  if (nnodes > 1 && !o.masterAddr) {
+    throw new LaunchError(`--nnodes ${nnodes} needs --master-addr: the address of node 0 that every node can reach`);
+  }
+  if (o.masterPort !== undefined && (!Number.isInteger(o.masterPort) || o.masterPort < 1 || o.masterPort > 65535)) {
+    throw new LaunchError(`--master-port must be a port number between 1 and 65535, got ${o.masterPort}`);
+  }
+  if (o.commTimeoutSeconds !== undefined && !(o.commTimeoutSeconds > 0)) {
+    throw new LaunchError(`--comm-timeout must be a number of seconds > 0, got ${o.commTimeoutSeconds}`);
+  }
+  if (o.runId !== undefined && !RUN_ID.test(o.runId)) {
+    throw new LaunchError(`--run-id must be 1-64 letters, digits, '.', '_' or '-' (starting with a letter or digit), got '${o.runId}'`);
+  }
+  for (const s of o.sets ?? []) {
+    if (!SET.test(s)) throw new LaunchError(`--set expects key=value, got '${s}'`);
+  }
+  if (o.graceSeconds !== undefined && !(o.graceSeconds >= 0)) {
+    throw new LaunchError(`the grace period must be >= 0 seconds, got ${o.graceSeconds}`);
+  }
+}
+
+function positiveInteger(flag: string, n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new LaunchError(`${flag} must be a whole number >= 1, got ${n}`);
+}

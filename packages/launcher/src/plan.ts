@@ -1,0 +1,75 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { planGpus, type GpuPlan } from './gpus.js';
+import { validateOptions, type LaunchOptions, type Transport } from './options.js';
+import { assertPortFree, pickFreePort } from './ports.js';
+import { resolveRunDir } from './run-dir.js';
+import { resolveWorkerProgram } from './worker-program.js';
+
+/** Everything fixed for the whole launch, checked up front. */
+export interface Plan {
+  config: string;
+  sets: string[];
+  worker: string;
+  runDir: string;
+  nproc: number;
+  nnodes: number;
+  nodeRank: number;
+  masterAddr: string;
+  /** Undefined on a single node without --master-port: each attempt picks a free one. */
+  masterPort: number | undefined;
+  transport: Transport;
+  threads: number;
+  commTimeoutMs: number | undefined;
+  gpus: GpuPlan;
+  runId: string | undefined;
+  maxRestarts: number;
+}
+
+/** What changes from one (re)start of the group to the next. */
+export interface Attempt {
+  restartCount: number;
+  runId: string;
+  masterPort: number;
+}
+
+const MULTI_NODE_PORT = 29500;
+
+export function resolvePlan(o: LaunchOptions, now = new Date()): Plan {
+  validateOptions(o);
+  const nnodes = o.nnodes ?? 1;
+  const sets = o.sets ?? [];
+  return {
+    config: o.config,
+    sets,
+    runDir: resolveRunDir(o.config, o.runDir, sets, now),
+    worker: resolveWorkerProgram(o.worker),
+    nproc: o.nproc,
+    nnodes,
+    nodeRank: o.nodeRank ?? 0,
+    masterAddr: o.masterAddr ?? '127.0.0.1',
+    masterPort: o.masterPort ?? (nnodes > 1 ? MULTI_NODE_PORT : undefined),
+    transport: o.transport ?? (nnodes > 1 ? 'tcp' : 'ipc'),
+    threads: o.threads ?? 1,
+    commTimeoutMs: o.commTimeoutSeconds === undefined ? undefined : Math.max(1, Math.round(o.commTimeoutSeconds * 1000)),
+    gpus: planGpus(o.gpus ?? 'auto', process.env),
+    runId: o.runId,
+    maxRestarts: o.maxRestarts ?? 0,
+  };
+}
+
+/**
+ * Port and run id for one (re)start. A fresh run id per attempt keeps a straggler of an earlier
+ * attempt out of the new group; on several nodes it is derived so that every node agrees on it.
+ */
+export async function prepareAttempt(plan: Plan, restartCount: number, checkPort: boolean): Promise<Attempt> {
+  let masterPort = plan.masterPort;
+  if (masterPort === undefined) masterPort = await pickFreePort(plan.masterAddr);
+  else if (checkPort && plan.nodeRank === 0) await assertPortFree(masterPort);
+  return { restartCount, masterPort, runId: attemptRunId(plan, restartCount, masterPort) };
+}
+
+function attemptRunId(plan: Plan, restartCount: number, masterPort: number): string {
+  if (plan.runId !== undefined) return restartCount === 0 ? plan.runId : `${plan.runId}-r${restartCount}`;
+  if (plan.nnodes === 1) return randomBytes(8).toString('hex');
+  return createHash('sha256').update(`${plan.masterAddr}:${masterPort}:${restartCount}`).digest('hex').slice(0, 16);
+}

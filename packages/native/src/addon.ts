@@ -1,0 +1,110 @@
+// Loads the compiled addon (build/rwp_native.node, made by `npm run build:native`) and types it.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'squaredDifference' | 'maximum' | 'minimum';
+export type UnaryOp =
+  | 'relu'
+  | 'relu6'
+  | 'leakyRelu'
+  | 'step'
+  | 'neg'
+  | 'square'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'exp'
+  | 'log'
+  | 'abs'
+  | 'sigmoid'
+  | 'tanh';
+/** Activations the matmul and convolution kernels apply in place (TensorFlow.js names). */
+export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'elu' | 'leakyrelu' | 'sigmoid';
+
+/** The addon's functions. Outputs are written into arrays the caller allocates. */
+export interface Addon {
+  info(): { library: string; isa: string; threads: number };
+  setThreads(n: number): void;
+  /** geometry: n, inH, inW, inC, outH, outW, outC, filterH, filterW, strideH, strideW, dilationH, dilationW, padTop, padLeft, padBottom, padRight */
+  conv2d(
+    x: Float32Array,
+    filter: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    geometry: number[],
+    activation: FusedActivation,
+    leakyreluAlpha: number,
+  ): void;
+  conv2dBackpropInput(dy: Float32Array, filter: Float32Array, dx: Float32Array, geometry: number[]): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: number[]): void;
+  /** dims: batchA, batchB, m, n, k, transposeA (0/1), transposeB (0/1) */
+  matmul(
+    a: Float32Array,
+    b: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    dims: number[],
+    activation: FusedActivation,
+    leakyreluAlpha: number,
+  ): void;
+  /** geometry: n, inH, inW, channels, outH, outW, filterH, filterW, strideH, strideW, padTop, padLeft */
+  maxPool(x: Float32Array, out: Float32Array, geometry: number[]): void;
+  maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, geometry: number[]): void;
+  avgPool(x: Float32Array, out: Float32Array, geometry: number[]): void;
+  avgPoolGrad(dy: Float32Array, dx: Float32Array, geometry: number[]): void;
+  binary(
+    op: BinaryOp,
+    a: Float32Array,
+    aShape: number[],
+    b: Float32Array,
+    bShape: number[],
+    out: Float32Array,
+    outShape: number[],
+  ): void;
+  unary(op: UnaryOp, x: Float32Array, out: Float32Array, alpha: number): void;
+  addN(xs: Float32Array[], out: Float32Array): void;
+  batchNorm(
+    x: Float32Array,
+    channels: number,
+    mean: Float32Array,
+    variance: Float32Array,
+    offset: Float32Array | null,
+    scale: Float32Array | null,
+    out: Float32Array,
+    epsilon: number,
+  ): void;
+  /**
+   * For every index i of `shape`: dst[dstOffset + i . dstStrides] = src[srcOffset + i . srcStrides]
+   * (strides in elements, non-negative; 0 repeats an element).
+   */
+  copyStrided(
+    src: Float32Array,
+    srcOffset: number,
+    srcStrides: number[],
+    dst: Float32Array,
+    dstOffset: number,
+    dstStrides: number[],
+    shape: number[],
+  ): void;
+  /** out = scale * sum of x over axes; false (nothing written) for layouts it does not handle. */
+  reduceSum(x: Float32Array, shape: number[], axes: number[], out: Float32Array, scale: number): boolean;
+}
+
+export const addonPath = fileURLToPath(new URL('../build/rwp_native.node', import.meta.url));
+
+let loaded: { addon: Addon } | { error: string } | undefined;
+
+/** The addon, or why it cannot be used; loaded once. */
+export function loadAddon(): { addon: Addon } | { error: string } {
+  if (loaded) return loaded;
+  if (!existsSync(addonPath)) {
+    loaded = { error: 'addon not built: run `npm run build:native -w @rwp/native` (needs g++ and libdnnl-dev)' };
+    return loaded;
+  }
+  try {
+    loaded = { addon: createRequire(import.meta.url)(addonPath) as Addon };
+  } catch (e) {
+    loaded = { error: `addon ${addonPath} does not load: ${(e as Error).message}` };
+  }
+  return loaded;
+}

@@ -1,0 +1,74 @@
+// Per-epoch lines in RUN_DIR/metrics.jsonl, the run's summary.json, and a progress bar.
+import { appendFileSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface EpochMetrics {
+  epoch: number;
+  step: number;
+  lr: number;
+  train_loss: number;
+  train_acc: number;
+  test_loss: number | null;
+  test_acc: number | null;
+  epoch_seconds: number;
+  step_ms: number;
+  comm_ms: number;
+  data_ms: number;
+  images_per_s: number;
+}
+
+export function appendMetrics(runDir: string, m: EpochMetrics): void {
+  appendFileSync(join(runDir, 'metrics.jsonl'), JSON.stringify(m) + '\n');
+}
+
+/** On resume: drop the lines of epochs after the checkpoint, so no epoch is reported twice. */
+export function truncateMetrics(runDir: string, lastEpoch: number): void {
+  const path = join(runDir, 'metrics.jsonl');
+  if (!existsSync(path)) return;
+  const kept = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .filter((l) => {
+      try {
+        return (JSON.parse(l) as EpochMetrics).epoch <= lastEpoch;
+      } catch {
+        return false;
+      }
+    });
+  writeFileSync(path, kept.map((l) => l + '\n').join(''));
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  renameSync(tmp, path);
+}
+
+/** A one-line progress bar with ETA on a terminal; nothing otherwise. */
+export class Progress {
+  private readonly enabled: boolean;
+  private readonly start = performance.now();
+  private lastDraw = 0;
+
+  constructor(private readonly total: number, private readonly doneAtStart: number) {
+    this.enabled = Boolean(process.stderr.isTTY);
+  }
+
+  update(done: number, label: string): void {
+    if (!this.enabled) return;
+    const now = performance.now();
+    if (now - this.lastDraw < 200 && done < this.total) return;
+    this.lastDraw = now;
+    const frac = Math.min(1, done / this.total);
+    const width = 30;
+    const fill = Math.round(frac * width);
+    const rate = (done - this.doneAtStart) / ((now - this.start) / 1000);
+    const eta = rate > 0 ? (this.total - done) / rate : NaN;
+    const etaText = Number.isFinite(eta) ? `${Math.floor(eta / 60)}m${String(Math.round(eta % 60)).padStart(2, '0')}s` : '?';
+    process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${this.total} steps ${label} ETA ${etaText}  `);
+  }
+
+  end(): void {
+    if (this.enabled) process.stderr.write('\n');
+  }
+}

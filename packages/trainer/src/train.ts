@@ -1,0 +1,289 @@
+// The worker: sets up backend, process group, data and model, then runs the steps, evaluates
+// every pass, writes metrics and checkpoints, and exports the final model.
+import { availableParallelism } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend } from '@rwp/backend';
+import { connect, resolveProcessGroup, type Communicator } from '@rwp/collective';
+import { augmentKey, epochBatches, loadDataset, makeBatch, Prefetcher, type Augment, type Dataset } from '@rwp/data';
+import { buildModel } from '@rwp/models';
+import { configHash, type Config } from './config.js';
+import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
+import { evaluateBatch, type Batch } from './gradients.js';
+import { Stepper, type TrainState } from './methods.js';
+import { appendMetrics, Progress, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
+import { modelVars } from './params.js';
+import { planRun, type RunPlan } from './plan.js';
+import { lrAt } from './schedule.js';
+import { exportLayersModel } from './export-model.js';
+import type { Logger } from './log.js';
+
+export interface TrainOptions {
+  config: Config;
+  runDir: string;
+  resume: boolean;
+  log: Logger;
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface Summary {
+  test_acc: number | null;
+  best_test_acc: number | null;
+  epochs: number;
+  steps: number;
+  wall_seconds: number;
+  method: Config['method'];
+  model: string;
+  dataset: string;
+  batch_size: number;
+  world_size: number;
+  backend: string;
+  optim: Config['optim'];
+  seed: number;
+}
+
+/** Accumulators of one pass, summed over steps (and then over ranks). */
+interface PassSums {
+  loss: number;
+  correct: number;
+  count: number;
+  steps: number;
+  computeMs: number;
+  commMs: number;
+  dataMs: number;
+  trainMs: number;
+  images: number;
+}
+
+const zeroSums = (): PassSums => ({ loss: 0, correct: 0, count: 0, steps: 0, computeMs: 0, commMs: 0, dataMs: 0, trainMs: 0, images: 0 });
+
+function augmentOf(data: Config['data']): Augment | undefined {
+  if (!data.augment && !data.cutout) return undefined;
+  return { crop: data.augment ? 4 : 0, flip: data.augment, cutout: data.cutout ? { size: 16, p: 0.5 } : undefined };
+}
+
+async function evaluate(state: TrainState, ds: Dataset, comm: Communicator, limit: number | null): Promise<{ loss: number; acc: number }> {
+  const count = Math.min(ds.test.count, limit ?? Infinity);
+  const mine: number[] = [];
+  for (let i = comm.rank; i < count; i += comm.worldSize) mine.push(i);
+  let loss = 0;
+  let correct = 0;
+  const B = 256;
+  const shape: Batch['shape'] = [ds.test.height, ds.test.width, ds.test.channels];
+  for (let i = 0; i < mine.length; i += B) {
+    const { x, y } = makeBatch(ds.test, Int32Array.from(mine.slice(i, i + B)), { mean: ds.mean, std: ds.std });
+    const r = evaluateBatch(state.model, { x, y, shape }, ds.numClasses);
+    loss += r.loss * r.count;
+    correct += r.correct;
+  }
+  const all = await comm.allgather({ loss, correct });
+  const tot = all.reduce((a, b) => ({ loss: a.loss + b.loss, correct: a.correct + b.correct }), { loss: 0, correct: 0 });
+  return { loss: tot.loss / count, acc: tot.correct / count };
+}
+
+function threadsFor(config: Config, env: NodeJS.ProcessEnv): number {
+  if (config.threads !== null) return config.threads;
+  if (env.RWP_THREADS) return Number(env.RWP_THREADS);
+  return env.RWP_LAUNCHED === '1' ? 1 : availableParallelism();
+}
+
+export async function train(opts: TrainOptions): Promise<Summary> {
+  const { config, runDir, log } = opts;
+  const env = opts.env ?? process.env;
+  const started = performance.now();
+  const group = resolveProcessGroup(env);
+  const timeoutMs = env.RWP_COMM_TIMEOUT_MS ? group.timeoutMs : config.dist.timeout_s * 1000;
+  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, env), log: (m) => log.info(m) });
+  log.info({ backend: backend.name, threads: backend.threads }, `backend ${backend.name}: ${backend.reason}`);
+  mkdirSync(runDir, { recursive: true });
+
+  const comm = await connect({ ...group, timeoutMs });
+  try {
+    const hash = configHash(config);
+    const hashes = await comm.allgather(hash);
+    const differing = hashes.map((h, r) => (h === hashes[0] ? -1 : r)).filter((r) => r >= 0);
+    if (differing.length) {
+      throw new Error(`config of rank(s) ${differing.join(', ')} differs from rank 0's (hash ${hashes[differing[0]]} vs ${hashes[0]}): every rank must run the same config`);
+    }
+    log.info({ rank: comm.rank, world_size: comm.worldSize, source: group.source, run_dir: runDir }, `rank ${comm.rank} of ${comm.worldSize} ready`);
+
+    const ds = await loadDataset({ dataset: config.data.dataset, dir: config.data.dir ?? undefined, imageSize: config.data.image_size });
+    const trainCount = Math.min(ds.train.count, config.data.limit_train ?? Infinity);
+    const plan = planRun(config, comm.worldSize, trainCount);
+    const model = buildModel({ arch: config.model.arch, inputShape: [ds.train.height, ds.train.width, ds.train.channels], numClasses: ds.numClasses, seed: config.seed });
+    const { trainable, buffers } = modelVars(model);
+    const state: TrainState = { model, trainable, buffers, weights: trainable.read(), momentum: new Float32Array(trainable.size), step: 0 };
+    log.info(
+      { params: trainable.size, dataset: ds.name, train_images: trainCount, steps: plan.totalSteps, passes: plan.passes, steps_per_pass: plan.stepsPerPass },
+      `${config.model.arch} (${trainable.size} parameters) on ${ds.name}: ${plan.totalSteps} steps in ${plan.passes} passes of ${plan.stepsPerPass}`,
+    );
+
+    let pass = 0;
+    let stepInPass = 0;
+    let wallBefore = 0;
+    let best: number | null = null;
+    let sums = zeroSums();
+    if (opts.resume) {
+      const meta = await restore(state, runDir, config, comm, log);
+      if (meta) {
+        ({ pass, stepInPass } = meta);
+        wallBefore = meta.wallSeconds;
+        best = meta.bestTestAcc;
+        sums = { ...zeroSums(), ...meta.partial };
+        if (comm.rank === 0) truncateMetrics(runDir, pass);
+      }
+    }
+
+    const stepper = new Stepper(state, comm, config.method);
+    const augment = augmentOf(config.data);
+    const prefetcher = new Prefetcher(ds.train, { augment, mean: ds.mean, std: ds.std, workers: config.data.prefetch ? 1 : 0, ahead: 2 * plan.batchesPerRank });
+    const shape: Batch['shape'] = [ds.train.height, ds.train.width, ds.train.channels];
+    const progress = comm.rank === 0 ? new Progress(plan.totalSteps, state.step) : null;
+    let last: { acc: number | null } = { acc: null };
+    const logicalRanks = Array.from({ length: plan.batchesPerRank }, (_, i) => comm.rank * plan.batchesPerRank + i);
+    const saveCheckpoint = () => {
+      if (comm.rank !== 0) return;
+      const meta: CheckpointMeta = {
+        pass, stepInPass, step: state.step, seed: config.seed, config, configHash: hash,
+        wallSeconds: wallBefore + (performance.now() - started) / 1000, bestTestAcc: best, partial: { ...sums },
+      };
+      writeCheckpoint(runDir, { meta, arrays: { weights: state.weights, momentum: state.momentum, buffers: buffers.read() } });
+    };
+
+    while (state.step < plan.totalSteps) {
+      const lr = lrAt({ kind: config.optim.schedule, lr: config.optim.lr, epochs: plan.passes, warmupEpochs: config.optim.warmup_epochs }, pass);
+      const shards = logicalRanks.map((replica) =>
+        epochBatches({ count: trainCount, replicas: plan.replicas, replica, batchSize: config.data.batch_size, seed: config.seed, epoch: pass, shuffle: true }),
+      );
+      const passStart = performance.now() - sums.trainMs;
+      const lastStep = Math.min(plan.stepsPerPass, stepInPass + plan.totalSteps - state.step);
+      for (let s = stepInPass; s < lastStep; s++) {
+        prefetcher.schedule(logicalRanks.map((replica, i) => ({ indices: shards[i][s], key: augment ? augmentKey(config.seed, pass, s, replica) : undefined })));
+      }
+      while (stepInPass < lastStep) {
+        const d0 = performance.now();
+        const batches: Batch[] = [];
+        for (let i = 0; i < logicalRanks.length; i++) batches.push({ ...(await prefetcher.next()), shape });
+        const dataMs = performance.now() - d0;
+        const r = await stepper.step(
+          { method: config.method, lr, momentum: config.optim.momentum, weightDecay: config.optim.weight_decay, seed: config.seed, classes: ds.numClasses },
+          batches,
+        );
+        for (const b of batches) prefetcher.recycle(b);
+        stepInPass++;
+        sums.steps++;
+        sums.computeMs += r.computeMs;
+        sums.commMs += r.commMs;
+        sums.dataMs += dataMs;
+        sums.images += batches.reduce((s, b) => s + b.y.length, 0);
+        if (r.clean) {
+          sums.loss += r.clean.loss * r.clean.count;
+          sums.correct += r.clean.correct;
+          sums.count += r.clean.count;
+        }
+        progress?.update(state.step, `epoch ${pass + 1}/${plan.passes} lr ${lr.toPrecision(3)}`);
+        if (state.step % config.train.log_every === 0 && r.clean) {
+          log.info({ step: state.step, epoch: pass + 1, loss: r.clean.loss, lr, step_ms: r.computeMs + r.commMs, comm_ms: r.commMs }, `step ${state.step}: loss ${r.clean.loss.toFixed(4)}`);
+        }
+      }
+      sums.trainMs = performance.now() - passStart;
+      const passDone = stepInPass >= plan.stepsPerPass;
+      const totals = (await comm.allgather(sums)).reduce((a, b) => {
+        const o = { ...a };
+        for (const k of Object.keys(o) as Array<keyof PassSums>) o[k] = a[k] + b[k];
+        return o;
+      });
+      const evalResult = config.train.eval ? await evaluate(state, ds, comm, config.data.limit_test) : null;
+      if (evalResult) best = Math.max(best ?? 0, evalResult.acc);
+      last = { acc: evalResult?.acc ?? null };
+      const m: EpochMetrics = {
+        epoch: pass + 1,
+        step: state.step,
+        lr,
+        train_loss: totals.count ? totals.loss / totals.count : NaN,
+        train_acc: totals.count ? totals.correct / totals.count : NaN,
+        test_loss: evalResult?.loss ?? null,
+        test_acc: evalResult?.acc ?? null,
+        epoch_seconds: sums.trainMs / 1000,
+        step_ms: sums.trainMs / sums.steps,
+        comm_ms: totals.commMs / totals.steps,
+        data_ms: totals.dataMs / totals.steps,
+        images_per_s: totals.images / (sums.trainMs / 1000),
+      };
+      if (comm.rank === 0) {
+        appendMetrics(runDir, passDone ? m : { ...m, partial: true } as EpochMetrics);
+        log.info({ metrics: m }, `epoch ${m.epoch}: train loss ${m.train_loss.toFixed(4)} acc ${(m.train_acc * 100).toFixed(2)}%` +
+          (evalResult ? `, test loss ${evalResult.loss.toFixed(4)} acc ${(evalResult.acc * 100).toFixed(2)}%` : '') +
+          `, ${m.step_ms.toFixed(1)} ms/step (comm ${m.comm_ms.toFixed(1)}, data ${m.data_ms.toFixed(1)})`);
+      }
+      if (passDone) {
+        pass++;
+        stepInPass = 0;
+        sums = zeroSums();
+        if (pass % config.train.checkpoint_every === 0 || state.step >= plan.totalSteps) saveCheckpoint();
+      } else {
+        saveCheckpoint();
+      }
+    }
+    progress?.end();
+    await prefetcher.close();
+
+    const summary: Summary = {
+      test_acc: last.acc,
+      best_test_acc: best,
+      epochs: pass + stepInPass / plan.stepsPerPass,
+      steps: state.step,
+      wall_seconds: wallBefore + (performance.now() - started) / 1000,
+      method: config.method,
+      model: config.model.arch,
+      dataset: ds.name,
+      batch_size: config.data.batch_size,
+      world_size: comm.worldSize,
+      backend: backend.name,
+      optim: config.optim,
+      seed: config.seed,
+    };
+    if (comm.rank === 0) {
+      writeJsonAtomic(join(runDir, 'summary.json'), summary);
+      const path = await exportLayersModel(model, join(runDir, 'model'));
+      log.info({ summary }, `done: ${state.step} steps, test acc ${summary.test_acc === null ? '-' : (summary.test_acc * 100).toFixed(2) + '%'}, model in ${path}`);
+    }
+    await comm.barrier();
+    return summary;
+  } finally {
+    await comm.close();
+  }
+}
+
+/** Rank 0 reads the checkpoint and sends it to every rank, so run dirs need not be shared. */
+async function restore(state: TrainState, runDir: string, config: Config, comm: Communicator, log: Logger): Promise<CheckpointMeta | null> {
+  const ckpt = comm.rank === 0 ? readCheckpoint(runDir) : null;
+  const meta = await comm.broadcastValue<CheckpointMeta | null>(comm.rank === 0 ? (ckpt?.meta ?? null) : undefined, 0);
+  if (!meta) {
+    log.info(`--resume: no checkpoint in ${runDir}; starting from the beginning`);
+    return null;
+  }
+  const { train: t1, ...rest1 } = meta.config as Config;
+  const { train: t2, ...rest2 } = config;
+  if (JSON.stringify(rest1) !== JSON.stringify(rest2) || t1.epochs !== t2.epochs) {
+    throw new CheckpointError(`the checkpoint in ${runDir} was written with another config (only train.max_steps and the logging keys may change on resume)`);
+  }
+  const lengths = [state.weights.length, state.momentum.length, state.buffers.size];
+  if (ckpt && (ckpt.arrays.weights.length !== lengths[0] || ckpt.arrays.buffers.length !== lengths[2])) {
+    throw new CheckpointError(`the checkpoint in ${runDir} holds ${ckpt.arrays.weights.length} weights, the model has ${lengths[0]}`);
+  }
+  const buffers = new Float32Array(lengths[2]);
+  if (ckpt) {
+    state.weights.set(ckpt.arrays.weights);
+    state.momentum.set(ckpt.arrays.momentum);
+    buffers.set(ckpt.arrays.buffers);
+  }
+  await comm.broadcast(state.weights, 0);
+  await comm.broadcast(state.momentum, 0);
+  await comm.broadcast(buffers, 0);
+  state.trainable.write(state.weights);
+  state.buffers.write(buffers);
+  state.step = meta.step;
+  log.info({ step: meta.step, epoch: meta.pass + 1 }, `resumed from step ${meta.step} (epoch ${meta.pass + 1}, step ${meta.stepInPass} of it)`);
+  return meta;
+}
