@@ -2,6 +2,7 @@
 // every pass, writes metrics and checkpoints, and exports the final model.
 import { availableParallelism } from 'node:os';
 import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { initBackend } from '@rwp/backend';
 import { connect, resolveProcessGroup, type Communicator } from '@rwp/collective';
@@ -93,7 +94,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
   const started = performance.now();
   const group = resolveProcessGroup(env);
   const timeoutMs = env.RWP_COMM_TIMEOUT_MS ? group.timeoutMs : config.dist.timeout_s * 1000;
-  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, env), log: (m) => log.info(m) });
+  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, env) });
   log.info({ backend: backend.name, threads: backend.threads }, `backend ${backend.name}: ${backend.reason}`);
   mkdirSync(runDir, { recursive: true });
 
@@ -105,7 +106,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     if (differing.length) {
       throw new Error(`config of rank(s) ${differing.join(', ')} differs from rank 0's (hash ${hashes[differing[0]]} vs ${hashes[0]}): every rank must run the same config`);
     }
-    log.info({ rank: comm.rank, world_size: comm.worldSize, source: group.source, run_dir: runDir }, `rank ${comm.rank} of ${comm.worldSize} ready`);
+    log.info({ world_size: comm.worldSize, source: group.source, run_dir: runDir }, `rank ${comm.rank} of ${comm.worldSize} ready`);
 
     const ds = await loadDataset({ dataset: config.data.dataset, dir: config.data.dir ?? undefined, imageSize: config.data.image_size });
     const trainCount = Math.min(ds.train.count, config.data.limit_train ?? Infinity);
@@ -193,6 +194,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         for (const k of Object.keys(o) as Array<keyof PassSums>) o[k] = a[k] + b[k];
         return o;
       });
+      await checkInStep(state, comm);
       const evalResult = config.train.eval ? await evaluate(state, ds, comm, config.data.limit_test) : null;
       if (evalResult) best = Math.max(best ?? 0, evalResult.acc);
       last = { acc: evalResult?.acc ?? null };
@@ -252,6 +254,20 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     return summary;
   } finally {
     await comm.close();
+  }
+}
+
+/** Every rank must hold the same weights and BatchNorm statistics; a rank that drifted stops the run. */
+async function checkInStep(state: TrainState, comm: Communicator): Promise<void> {
+  if (comm.worldSize === 1) return;
+  const h = createHash('sha256');
+  h.update(new Uint8Array(state.weights.buffer, state.weights.byteOffset, state.weights.byteLength));
+  const stats = state.buffers.read();
+  h.update(new Uint8Array(stats.buffer, stats.byteOffset, stats.byteLength));
+  const hashes = await comm.allgather(h.digest('hex').slice(0, 16));
+  const drifted = hashes.map((x, r) => (x === hashes[0] ? -1 : r)).filter((r) => r >= 0);
+  if (drifted.length) {
+    throw new Error(`rank(s) ${drifted.join(', ')} hold weights that differ from rank 0's after step ${state.step}: the replicas drifted`);
   }
 }
 

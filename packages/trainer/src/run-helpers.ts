@@ -1,0 +1,53 @@
+// Test helpers: run the real CLIs as child processes and read what they leave in the run dir.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { readCheckpoint } from './checkpoint.js';
+
+export const TRAIN_CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
+export const LAUNCH_CLI = fileURLToPath(new URL('../../launcher/dist/cli.js', import.meta.url));
+export const SMOKE_CONFIG = fileURLToPath(new URL('../../../configs/smoke.yaml', import.meta.url));
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  out: string;
+}
+
+export function run(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 240_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, out });
+    });
+  });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export function finalWeights(runDir: string): Float32Array {
+  const ckpt = readCheckpoint(runDir);
+  if (!ckpt) throw new Error(`no checkpoint in ${runDir}`);
+  return ckpt.arrays.weights;
+}
+
+export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
