@@ -51,6 +51,7 @@ export const FIELDS: readonly Field[] = [
   { key: 'train.max_steps', type: { kind: 'int', min: 1, nullable: true }, default: null, doc: 'Stop after this many optimizer steps (smoke runs and benchmarks).' },
   { key: 'train.checkpoint_every', type: { kind: 'int', min: 1 }, default: 1, doc: 'Write a checkpoint every K epochs (and always at the end).' },
   { key: 'train.log_every', type: { kind: 'int', min: 1 }, default: 50, doc: 'Log a training line every N steps.' },
+  { key: 'train.step_times', type: { kind: 'bool' }, default: false, doc: 'Every rank writes each step\'s times (step, compute, communication, data, in ms) to RUN_DIR/steps/rank-<R>.jsonl, for benchmarks.' },
   { key: 'train.eval', type: { kind: 'bool' }, default: true, doc: 'Evaluate on the test split after every epoch.' },
   { key: 'dist.timeout_s', type: { kind: 'number', min: 1 }, default: 300, doc: 'Deadline of every collective operation; a dead or stalled peer is an error naming it within this time.' },
 ];

@@ -23,7 +23,7 @@ export interface Config {
   };
   method: { name: Method; gamma: number; alpha: number; perturbed_ranks: number | null; rho: number; adaptive: boolean };
   optim: { lr: number; momentum: number; weight_decay: number; schedule: Schedule; warmup_epochs: number };
-  train: { epochs: number; max_steps: number | null; checkpoint_every: number; log_every: number; eval: boolean };
+  train: { epochs: number; max_steps: number | null; checkpoint_every: number; log_every: number; step_times: boolean; eval: boolean };
   dist: { timeout_s: number };
 }
 

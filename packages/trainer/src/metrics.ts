@@ -1,5 +1,5 @@
 // Per-epoch lines in RUN_DIR/metrics.jsonl, the run's summary.json, and a progress bar.
-import { appendFileSync, existsSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface EpochMetrics {
@@ -70,5 +70,34 @@ export class Progress {
 
   end(): void {
     if (this.enabled) process.stderr.write('\n');
+  }
+}
+
+export interface StepTime {
+  step: number;
+  epoch: number;
+  step_ms: number;
+  compute_ms: number;
+  comm_ms: number;
+  data_ms: number;
+}
+
+/** Per-step times of one rank, buffered and appended to RUN_DIR/steps/rank-<R>.jsonl once per pass. */
+export class StepTimes {
+  private readonly path: string;
+  private lines: string[] = [];
+
+  constructor(runDir: string, rank: number) {
+    mkdirSync(join(runDir, 'steps'), { recursive: true });
+    this.path = join(runDir, 'steps', `rank-${rank}.jsonl`);
+  }
+
+  add(t: StepTime): void {
+    this.lines.push(JSON.stringify(t));
+  }
+
+  flush(): void {
+    if (this.lines.length) appendFileSync(this.path, this.lines.join('\n') + '\n');
+    this.lines = [];
   }
 }

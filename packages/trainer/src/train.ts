@@ -12,7 +12,7 @@ import { configHash, type Config } from './config.js';
 import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { evaluateBatch, type Batch } from './gradients.js';
 import { Stepper, type TrainState } from './methods.js';
-import { appendMetrics, Progress, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
+import { appendMetrics, Progress, StepTimes, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
 import { modelVars } from './params.js';
 import { planRun, type RunPlan } from './plan.js';
 import { lrAt } from './schedule.js';
@@ -94,7 +94,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
   const started = performance.now();
   const group = resolveProcessGroup(env);
   const timeoutMs = env.RWP_COMM_TIMEOUT_MS ? group.timeoutMs : config.dist.timeout_s * 1000;
-  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, env) });
+  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, env), log: (m) => log.debug(m) });
   log.info({ backend: backend.name, threads: backend.threads }, `backend ${backend.name}: ${backend.reason}`);
   mkdirSync(runDir, { recursive: true });
 
@@ -139,6 +139,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     const augment = augmentOf(config.data);
     const prefetcher = new Prefetcher(ds.train, { augment, mean: ds.mean, std: ds.std, workers: config.data.prefetch ? 1 : 0, ahead: 2 * plan.batchesPerRank });
     const shape: Batch['shape'] = [ds.train.height, ds.train.width, ds.train.channels];
+    const stepTimes = config.train.step_times ? new StepTimes(runDir, comm.rank) : null;
     const progress = comm.rank === 0 ? new Progress(plan.totalSteps, state.step) : null;
     let last: { acc: number | null } = { acc: null };
     const logicalRanks = Array.from({ length: plan.batchesPerRank }, (_, i) => comm.rank * plan.batchesPerRank + i);
@@ -166,11 +167,13 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         const batches: Batch[] = [];
         for (let i = 0; i < logicalRanks.length; i++) batches.push({ ...(await prefetcher.next()), shape });
         const dataMs = performance.now() - d0;
+        const s0 = performance.now();
         const r = await stepper.step(
           { method: config.method, lr, momentum: config.optim.momentum, weightDecay: config.optim.weight_decay, seed: config.seed, classes: ds.numClasses },
           batches,
         );
         for (const b of batches) prefetcher.recycle(b);
+        stepTimes?.add({ step: state.step, epoch: pass + 1, step_ms: performance.now() - s0 + dataMs, compute_ms: r.computeMs, comm_ms: r.commMs, data_ms: dataMs });
         stepInPass++;
         sums.steps++;
         sums.computeMs += r.computeMs;
@@ -188,6 +191,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         }
       }
       sums.trainMs = performance.now() - passStart;
+      stepTimes?.flush();
       const passDone = stepInPass >= plan.stepsPerPass;
       const totals = (await comm.allgather(sums)).reduce((a, b) => {
         const o = { ...a };
