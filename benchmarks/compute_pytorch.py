@@ -1,11 +1,17 @@
 """PyTorch reference for benchmarks/src/compute.ts: the same models, one training step
-(forward, backward, SGD update) timed on one thread. Prints one JSON object per model.
+(forward, backward, SGD update) timed on a given number of threads.
 
-Usage: OMP_NUM_THREADS=1 /usr/bin/python3 compute_pytorch.py --threads 1 --models mlp,cnn,resnet18
+  OMP_NUM_THREADS=1 /usr/bin/python3 compute_pytorch.py --threads 1 --models mlp,cnn,resnet18
+      prints one JSON object per model (median step after warm-up).
+  ... compute_pytorch.py --threads 1 --serve
+      reads lines "MODEL BATCH SECONDS" and answers each with a JSON list of step times in ms,
+      timed for about SECONDS (at least one step); the benchmark alternates these with its own
+      steps so that both sides see the same load on a shared machine.
 """
 import argparse
 import json
 import statistics
+import sys
 import time
 
 import torch
@@ -54,7 +60,8 @@ def build(name):
     raise ValueError(f'unknown model {name}')
 
 
-def step_ms(name, batch, warmup, iters):
+def trainer(name, batch):
+    """A function running one training step on a fixed random batch."""
     model, shape = build(name)
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
     x = torch.randn(batch, *shape)
@@ -65,14 +72,32 @@ def step_ms(name, batch, warmup, iters):
         F.cross_entropy(model(x), y).backward()
         opt.step()
 
-    for _ in range(warmup):
-        step()
+    return step
+
+
+def timed(step, count=None, seconds=None):
+    """Step times in ms: `count` steps, or steps for about `seconds` (at least one)."""
     times = []
-    for _ in range(iters):
+    start = time.perf_counter()
+    while True:
         t0 = time.perf_counter()
         step()
         times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+        if count is not None and len(times) >= count:
+            return times
+        if seconds is not None and time.perf_counter() - start >= seconds:
+            return times
+
+
+def serve():
+    steps = {}
+    for line in sys.stdin:
+        name, batch, seconds = line.split()
+        key = (name, int(batch))
+        if key not in steps:
+            steps[key] = trainer(*key)
+            timed(steps[key], count=2)
+        print(json.dumps(timed(steps[key], seconds=float(seconds))), flush=True)
 
 
 def main():
@@ -82,12 +107,18 @@ def main():
     p.add_argument('--batches', default='mlp=128,cnn=128,resnet18=32')
     p.add_argument('--iters', type=int, default=10)
     p.add_argument('--warmup', type=int, default=3)
+    p.add_argument('--serve', action='store_true')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
+    if a.serve:
+        serve()
+        return
     batches = dict((k, int(v)) for k, v in (kv.split('=') for kv in a.batches.split(',')))
     for name in a.models.split(','):
-        ms = step_ms(name, batches[name], a.warmup, a.iters)
+        step = trainer(name, batches[name])
+        timed(step, count=a.warmup)
+        ms = statistics.median(timed(step, count=a.iters))
         print(json.dumps({'model': name, 'backend': 'pytorch', 'batch': batches[name],
                           'threads': a.threads, 'step_ms': ms,
                           'images_per_s': batches[name] * 1000 / ms}), flush=True)

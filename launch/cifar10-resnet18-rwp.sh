@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # RWP, ResNet-18 on CIFAR-10, 2 GPUs of this host: the original's parallel recipe.
-# Config: configs/cifar10-resnet18-rwp.yaml. Running it again with the same RUN_DIR resumes from the last checkpoint
-# (the worker is rwp-train --resume); rwp-launch restarts a failed group up to 3 times.
+# Config: configs/cifar10-resnet18-rwp.yaml.
 #   DATA_DIR=... launch/cifar10-resnet18-rwp.sh [more rwp-launch flags, --set key=value ...]
-# DATA_DIR: the folder holding cifar-10-batches-bin. RUN_DIR: default runs/cifar10-resnet18-rwp.
+# DATA_DIR: the folder holding cifar-10-batches-bin.
+# RUN_DIR: default runs/cifar10-resnet18-rwp. Running the script again with the same RUN_DIR
+# resumes from its last checkpoint (the worker is rwp-train --resume); rwp-launch restarts a
+# failed group up to 3 times.
 # Several hosts: add --nnodes M --node-rank K --master-addr HOST (docs/deployment.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Baseline: SGD, ResNet-18 on CIFAR-10, 1 GPU.
-# Config: configs/cifar10-resnet18-sgd.yaml. Running it again with the same RUN_DIR resumes from the last checkpoint
-# (the worker is rwp-train --resume); rwp-launch restarts a failed group up to 3 times.
+# Config: configs/cifar10-resnet18-sgd.yaml.
 #   DATA_DIR=... launch/cifar10-resnet18-sgd.sh [more rwp-launch flags, --set key=value ...]
-# DATA_DIR: the folder holding cifar-10-batches-bin. RUN_DIR: default runs/cifar10-resnet18-sgd.
+# DATA_DIR: the folder holding cifar-10-batches-bin.
+# RUN_DIR: default runs/cifar10-resnet18-sgd. Running the script again with the same RUN_DIR
+# resumes from its last checkpoint (the worker is rwp-train --resume); rwp-launch restarts a
+# failed group up to 3 times.
 # Several hosts: add --nnodes M --node-rank K --master-addr HOST (docs/deployment.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

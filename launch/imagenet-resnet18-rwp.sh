@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # RWP, ResNet-18 on ImageNet, 4 GPUs of this host: the original's ImageNet recipe.
-# Config: configs/imagenet-resnet18-rwp.yaml. Running it again with the same RUN_DIR resumes from the last checkpoint
-# (the worker is rwp-train --resume); rwp-launch restarts a failed group up to 3 times.
+# Config: configs/imagenet-resnet18-rwp.yaml.
 #   DATA_DIR=... launch/imagenet-resnet18-rwp.sh [more rwp-launch flags, --set key=value ...]
-# DATA_DIR: an image folder with train/ and val/, one subfolder per class. RUN_DIR: default runs/imagenet-resnet18-rwp.
+# DATA_DIR: an image folder with train/ and val/, one subfolder per class.
+# RUN_DIR: default runs/imagenet-resnet18-rwp. Running the script again with the same RUN_DIR
+# resumes from its last checkpoint (the worker is rwp-train --resume); rwp-launch restarts a
+# failed group up to 3 times.
 # Several hosts: add --nnodes M --node-rank K --master-addr HOST (docs/deployment.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"

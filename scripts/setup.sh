@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(dataset-fashion-mnist libopenblas-dev iproute2 g++ make python3)
+# dataset-fashion-mnist: the real data set; libdnnl-dev: oneDNN for the native CPU kernels;
+# iproute2: network namespaces for the two-host test.
+APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 iproute2)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -21,4 +23,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund
+# The native kernels: a Node addon over oneDNN, compiled here (it says why and carries on
+# without it if a compiler or the library is missing; training then uses wasm).
+npm run build:native -w @rwp/native
 npm run build

@@ -54,6 +54,19 @@ function patchAttrs(
   return dimRoundingMode === undefined ? { strides, pad, dilations } : { strides, pad, dilations, dimRoundingMode };
 }
 
+/**
+ * Examples [start, start + n) of a float32 NHWC tensor, copied straight from the wasm heap: the
+ * wasm Slice kernel first copies the whole tensor out of the heap, once per slice.
+ */
+function batchSlice(scope: WasmKernelScope, t: TensorInfo, start: number, n: number): TensorInfo {
+  const perExample = t.shape[1] * t.shape[2] * t.shape[3];
+  const out = scope.adopt(scope.backend.makeOutput([n, ...t.shape.slice(1)], t.dtype));
+  // Views taken after the allocation, which may have grown (and so replaced) the heap.
+  const source = scope.backend.typedArrayFromHeap(t);
+  scope.backend.typedArrayFromHeap(out).set(source.subarray(start * perExample, (start + n) * perExample));
+  return out;
+}
+
 /** Runs `grad` on slices of the batch small enough for the patch budget and sums the results. */
 function inBatchSlices(
   backend: BackendWasm,
@@ -74,9 +87,7 @@ function inBatchSlices(
       const slice = new WasmKernelScope(backend);
       let part: TensorInfo;
       try {
-        const xs = slice.run('Slice', { x }, { begin: [start, 0, 0, 0], size: [n, ...x.shape.slice(1)] });
-        const dys = slice.run('Slice', { x: dy }, { begin: [start, 0, 0, 0], size: [n, ...dy.shape.slice(1)] });
-        part = slice.keep(grad(slice, xs, dys));
+        part = slice.keep(grad(slice, batchSlice(slice, x, start, n), batchSlice(slice, dy, start, n)));
       } finally {
         slice.dispose();
       }

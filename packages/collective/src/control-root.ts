@@ -155,7 +155,7 @@ export class RootControl implements ControlPlane {
     };
     if (msg.run !== this.o.runId) {
       refuse(
-        `rank 0 at ${this.o.endpoint} serves run "${this.o.runId}" but this process belongs to run "${msg.run}"`,
+        `it serves run "${this.o.runId}" but this process belongs to run "${msg.run}"`,
         `it belongs to run "${msg.run}" but this group is run "${this.o.runId}" (a process of an earlier run?)`,
       );
     } else if (msg.world !== this.o.worldSize) {

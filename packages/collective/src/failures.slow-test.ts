@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Group, ROGUE, type Proc } from './testing/group.js';
-import { ROGUE_TARGET_LENGTH } from './testing/rogue-rank.js';
+import { ROGUE_TARGET_LENGTH } from './testing/data.js';
 
 interface ErrorEvent {
   op: string;

@@ -27,7 +27,7 @@ export async function ringAllreduce(ctx: RingContext, data: Float32Array, seq: n
 
   ctx.progress.peer = left;
   for (let step = 0; step < steps; step++) {
-    ctx.progress.what = `step ${step + 1} of ${steps} of op #${seq} ${mean ? 'allreduce(mean)' : 'allreduce(sum)'}`;
+    ctx.progress.what = `rank ${left} (step ${step + 1} of ${steps} of op #${seq}, ${mean ? 'allreduce(mean)' : 'allreduce(sum)'})`;
     for (const c of segs[allreduceRecvSegment(rank, n, step)]) {
       const want = { runHash: ctx.runHash, seq, kind, sender: left, step, total, offset: c.offset, count: c.count };
       const acc = asFloat32(checkFrame(await inbox.next(), want, ctx.runId));
@@ -37,6 +37,7 @@ export async function ringAllreduce(ctx: RingContext, data: Float32Array, seq: n
       if (step + 1 < steps) outbox.push([header(step + 1, c.offset, c.count), acc]);
     }
   }
-  ctx.progress.what = `sending the last chunks of op #${seq}`;
+  ctx.progress.what = `the last chunks of op #${seq} to be handed to rank ${ctx.right}`;
+  ctx.progress.peer = ctx.right;
   await outbox.flush();
 }

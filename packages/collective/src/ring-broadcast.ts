@@ -19,10 +19,10 @@ export async function ringBroadcast(ctx: RingContext, data: Float32Array, root: 
   ctx.progress.peer = left;
   if (rank === root) {
     for (const c of chunks) outbox.push([header(FrameKind.Broadcast, c.offset, c.count), data.subarray(c.offset, c.offset + c.count)]);
-    ctx.progress.what = `op #${seq} broadcast: the last rank's confirmation`;
+    ctx.progress.what = `rank ${left} to confirm that every rank has op #${seq} (broadcast)`;
     checkFrame(await inbox.next(), expect(FrameKind.BroadcastDone, 0, 0), ctx.runId);
   } else {
-    ctx.progress.what = `op #${seq} broadcast data from rank ${root}`;
+    ctx.progress.what = `rank ${left} to pass on op #${seq} (broadcast from rank ${root})`;
     for (const c of chunks) {
       const payload = checkFrame(await inbox.next(), expect(FrameKind.Broadcast, c.offset, c.count), ctx.runId);
       const values = asFloat32(payload);
@@ -31,5 +31,7 @@ export async function ringBroadcast(ctx: RingContext, data: Float32Array, root: 
     }
     if (right === root) outbox.push([header(FrameKind.BroadcastDone, 0, 0)]);
   }
+  ctx.progress.peer = right;
+  ctx.progress.what = `the last chunks of op #${seq} to be handed to rank ${right}`;
   await outbox.flush();
 }

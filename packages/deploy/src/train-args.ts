@@ -1,4 +1,6 @@
-import { CLI_PATHS } from './repo.js';
+import { resolve } from 'node:path';
+import { loadConfig, type Config } from '@rwp/trainer';
+import { CLI_PATHS, REPO_ROOT } from './repo.js';
 import { runNode, type RunResult } from './run-node.js';
 
 /** The parts of an rwp-train command line that say what runs: the config and its overrides. */
@@ -45,4 +47,12 @@ export function trainerAccepts(args: readonly string[], program = CLI_PATHS['rwp
     // commander's usage errors start a line with "error: ".
     accepted: r.code === 1 && output.includes(NO_RANK) && !/^error: /m.test(output),
   };
+}
+
+/**
+ * The config a worker with these arguments loads, with the trainer's own loader; a relative path
+ * is taken from the repository root, the working directory of the images and recipes.
+ */
+export function loadTrainConfig(args: TrainArgs): Config {
+  return loadConfig(resolve(REPO_ROOT, args.config), args.sets);
 }

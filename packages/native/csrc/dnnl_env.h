@@ -17,7 +17,7 @@ void SetThreads(int n);
 int Threads();
 
 // Scratch buffers, 64-byte aligned, grown on demand and kept; one per slot.
-enum ScratchSlot { kScratchSrc, kScratchWeights, kScratchDst, kScratchPad, kScratchCount };
+enum ScratchSlot { kScratchWeights, kScratchPad, kScratchCount };
 void* Scratch(ScratchSlot slot, size_t bytes);
 
 // Primitive attributes with a user-provided scratchpad (see Execute) and an optional

@@ -18,6 +18,7 @@ import { planRun, type RunPlan } from './plan.js';
 import { lrAt } from './schedule.js';
 import { exportLayersModel } from './export-model.js';
 import type { Logger } from './log.js';
+import { RunError } from './errors.js';
 
 export interface TrainOptions {
   config: Config;
@@ -94,7 +95,9 @@ export async function train(opts: TrainOptions): Promise<Summary> {
   const started = performance.now();
   const group = resolveProcessGroup(env);
   const timeoutMs = env.RWP_COMM_TIMEOUT_MS ? group.timeoutMs : config.dist.timeout_s * 1000;
-  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, env), log: (m) => log.debug(m) });
+  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, env), log: (m) => log.debug(m) }).catch((e: Error) => {
+    throw new RunError(e.message);
+  });
   log.info({ backend: backend.name, threads: backend.threads }, `backend ${backend.name}: ${backend.reason}`);
   mkdirSync(runDir, { recursive: true });
 
@@ -104,7 +107,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     const hashes = await comm.allgather(hash);
     const differing = hashes.map((h, r) => (h === hashes[0] ? -1 : r)).filter((r) => r >= 0);
     if (differing.length) {
-      throw new Error(`config of rank(s) ${differing.join(', ')} differs from rank 0's (hash ${hashes[differing[0]]} vs ${hashes[0]}): every rank must run the same config`);
+      throw new RunError(`config of rank(s) ${differing.join(', ')} differs from rank 0's (hash ${hashes[differing[0]]} vs ${hashes[0]}): every rank must run the same config`);
     }
     log.info({ world_size: comm.worldSize, source: group.source, run_dir: runDir }, `rank ${comm.rank} of ${comm.worldSize} ready`);
 
@@ -271,7 +274,7 @@ async function checkInStep(state: TrainState, comm: Communicator): Promise<void>
   const hashes = await comm.allgather(h.digest('hex').slice(0, 16));
   const drifted = hashes.map((x, r) => (x === hashes[0] ? -1 : r)).filter((r) => r >= 0);
   if (drifted.length) {
-    throw new Error(`rank(s) ${drifted.join(', ')} hold weights that differ from rank 0's after step ${state.step}: the replicas drifted`);
+    throw new RunError(`rank(s) ${drifted.join(', ')} hold weights that differ from rank 0's after step ${state.step}: the replicas drifted`);
   }
 }
 

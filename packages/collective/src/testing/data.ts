@@ -14,3 +14,6 @@ export function rankData(rank: number, length: number, salt = 0): Float32Array {
   }
   return out;
 }
+
+/** Rank 0 runs allreduce(sum) on this many elements as op #1 against the rogue rank 1 of a group of 2. */
+export const ROGUE_TARGET_LENGTH = 1000;

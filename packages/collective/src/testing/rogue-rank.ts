@@ -5,10 +5,8 @@ import { MemberControl } from '../control-member.js';
 import { encodeHeader, FrameKind, type FrameHeader } from '../frame.js';
 import { resolveProcessGroup } from '../process-group-env.js';
 import { runIdHash } from '../run-id.js';
+import { ROGUE_TARGET_LENGTH } from './data.js';
 import { controlClientSocket, newContext, ringInSocket, ringOutSocket } from '../zmq-sockets.js';
-
-/** Rank 0 runs allreduce(sum) on this many elements as op #1; it expects our half, [500, 1000). */
-export const ROGUE_TARGET_LENGTH = 1000;
 
 function say(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);

@@ -16,10 +16,10 @@ const slice: NativeKernelFunc = (args, cpu) => {
   const { x } = inputs;
   const { begin, size: sizes } = attrs as { begin: number | number[]; size: number | number[] };
   if (!allFloat32(x)) return cpu(args);
-  const [b, s] = slice_util.parseSliceParams(x as Parameters<typeof slice_util.parseSliceParams>[0], begin, sizes);
+  const [b, s] = slice_util.parseSliceParams(x, begin, sizes);
   // A contiguous slice is a view of the input in the cpu kernel: no copy at all.
   if (slice_util.isSliceContinous(x.shape, b, s)) return cpu(args);
-  slice_util.assertParamsValid(x as Parameters<typeof slice_util.assertParamsValid>[0], b, s);
+  slice_util.assertParamsValid(x, b, s);
   const xs = strides(x.shape);
   const offset = b.reduce((acc, v, i) => acc + v * xs[i], 0);
   const out = backend.alloc(size(s));

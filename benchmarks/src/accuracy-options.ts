@@ -1,0 +1,48 @@
+// Command line of the accuracy benchmark (bench:accuracy).
+import { Command, Option } from 'commander';
+import { keyValue, positiveNumber, wholeNumber } from './bench-options.js';
+
+export interface AccuracyOptions {
+  dataset: string;
+  model: string;
+  epochs: number;
+  seeds: number;
+  firstSeed: number;
+  batch: number;
+  lr: number;
+  nprocRwp: number;
+  backend: string;
+  limitTrain?: number;
+  limitTest?: number;
+  set: string[];
+  json: boolean;
+  out?: string;
+  runsDir?: string;
+}
+
+export function parseAccuracyOptions(argv: string[]): AccuracyOptions {
+  const program = new Command('bench:accuracy')
+    .description(
+      'Final test accuracy and wall time of SGD (1 rank), SAM (1 rank) and parallel RWP (--nproc-rwp ranks)\n' +
+        'with the same budget of optimizer steps (train.epochs E for each: the trainer gives RWP as many steps\n' +
+        'as SGD), over several seeds, through the real rwp-train and rwp-launch, one thread per rank.',
+    )
+    .option('--dataset <name>', 'data.dataset', 'fashion-mnist')
+    .option('--model <arch>', 'model.arch', 'cnn')
+    .requiredOption('--epochs <e>', 'train.epochs of every run (SGD-equivalent epochs)', wholeNumber(1))
+    .requiredOption('--seeds <s>', 'how many seeds per method', wholeNumber(1))
+    .option('--first-seed <n>', 'seeds are first-seed, first-seed+1, ...', wholeNumber(0), 0)
+    .option('--batch <n>', 'data.batch_size: mini-batch per rank', wholeNumber(1), 128)
+    .option('--lr <x>', 'optim.lr (cosine schedule, momentum 0.9, weight decay 5e-4)', positiveNumber, 0.05)
+    .option('--nproc-rwp <n>', 'ranks of parallel RWP', wholeNumber(2), 2)
+    .addOption(new Option('--backend <name>', 'backend of every run').choices(['auto', 'native', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).default('auto'))
+    .option('--limit-train <n>', 'data.limit_train (smoke runs)', wholeNumber(1))
+    .option('--limit-test <n>', 'data.limit_test (smoke runs)', wholeNumber(1))
+    .option('--set <key=value>', 'extra config override for every run; repeat for several', keyValue, [])
+    .option('--json', 'print one JSON object per method instead of the table', false)
+    .option('--out <dir>', 'where results.json, the curves, the charts and report.md go (default benchmarks/results/accuracy-<time>)')
+    .option('--runs-dir <dir>', 'where the training runs go (default runs/bench-accuracy-<time>)')
+    .showHelpAfterError()
+    .parse(argv);
+  return program.opts<AccuracyOptions>();
+}

@@ -1,0 +1,122 @@
+// What bench:optimizers shows: the table on stdout, and in its output folder the charts (SVG and
+// PNG) and report.md that puts table, charts and the breakdown of each step together.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { breakdownSpec, fixed, markdownImage, markdownTable, stepTimeSpec, writeChart, type BreakdownPart } from '@rwp/report';
+import type { MethodResult } from './optimizers-results.js';
+
+const HEAD = ['method', 'ranks', 'median ms', 'p10 ms', 'p90 ms', 'x SGD', 'x SAM', 'comm ms', 'comm %', 'compute ms', 'data ms', 'transfer ms', 'wait ms', 'images/s'];
+const RIGHT = HEAD.map((_, i) => i > 0);
+
+function rows(results: MethodResult[]): string[][] {
+  return results.map((r) => [
+    r.label,
+    String(r.nproc),
+    fixed(r.step_ms_median, 1),
+    fixed(r.step_ms_p10, 1),
+    fixed(r.step_ms_p90, 1),
+    fixed(r.ratio_to_sgd, 2),
+    fixed(r.ratio_to_sam, 2),
+    fixed(r.comm_ms_median, 1),
+    fixed(r.comm_share * 100, 1),
+    fixed(r.compute_ms_median, 1),
+    fixed(r.data_ms_median, 1),
+    fixed(r.transfer_ms_median, 1),
+    fixed(r.wait_ms_median, 1),
+    fixed(r.images_per_s, 0),
+  ]);
+}
+
+/** The plain-text table printed to stdout. */
+export function textTable(results: MethodResult[]): string {
+  const body = rows(results);
+  const widths = HEAD.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  return [HEAD, ...body].map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') + '\n';
+}
+
+/** One sentence per method: how its median step differs from SGD's, part by part. */
+export function timeBreakdownLines(results: MethodResult[]): string[] {
+  const sgd = results.find((r) => r.method === 'sgd');
+  if (!sgd) return [];
+  const delta = (a: number, b: number) => `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)}`;
+  return results
+    .filter((r) => r !== sgd)
+    .map((r) => {
+      const byRank = r.nproc > 1 ? ` (by rank: ${r.compute_ms_median_by_rank.map((c) => c.toFixed(1)).join(', ')})` : '';
+      return (
+        `- **${r.label}**: ${r.step_ms_median.toFixed(1)} ms, ${r.ratio_to_sgd.toFixed(2)}x SGD (${delta(r.step_ms_median, sgd.step_ms_median)} ms). ` +
+        `Compute ${r.compute_ms_median.toFixed(1)} ms (${delta(r.compute_ms_median, sgd.compute_ms_median)})${byRank}, ` +
+        `transfer ${r.transfer_ms_median.toFixed(1)} ms, wait for the slower rank ${r.wait_ms_median.toFixed(1)} ms ` +
+        `(${(r.wait_share * 100).toFixed(1)}% of all step time), data ${r.data_ms_median.toFixed(1)} ms (${delta(r.data_ms_median, sgd.data_ms_median)}), ` +
+        `other ${r.other_ms_median.toFixed(1)} ms.`
+      );
+    });
+}
+
+export interface OptimizersMeta {
+  command: string;
+  model: string;
+  dataset: string;
+  batch: number;
+  steps: number;
+  warmup: number;
+  repeats: number;
+  backend: string;
+  host: string;
+  loadAverages: number[];
+  runs: Array<{ name: string; seconds: number; load_before: number; load_after: number }>;
+}
+
+export async function writeOptimizersReport(out: string, results: MethodResult[], meta: OptimizersMeta): Promise<void> {
+  const title = `${meta.model} on ${meta.dataset}, batch ${meta.batch} per rank`;
+  await writeChart(
+    out,
+    'step-times',
+    stepTimeSpec(results.map((r) => ({ label: r.label, median: r.step_ms_median, p10: r.step_ms_p10, p90: r.step_ms_p90, ratio: r.ratio_to_sgd })), `Time per optimizer step: ${title}`),
+  );
+  const parts: BreakdownPart[] = results.flatMap((r) => [
+    { label: r.label, part: 'data', ms: r.data_ms_median },
+    { label: r.label, part: 'compute', ms: r.compute_ms_median },
+    { label: r.label, part: 'transfer', ms: r.transfer_ms_median },
+    { label: r.label, part: 'wait', ms: r.wait_ms_median },
+    { label: r.label, part: 'other', ms: Math.max(0, r.other_ms_median) },
+  ]);
+  await writeChart(out, 'step-breakdown', breakdownSpec(parts, results.map((r) => r.label), `Where a step's time goes: ${title}`));
+
+  const loads = meta.loadAverages;
+  const md = [
+    `# Time per optimizer step: SGD, SAM and RWP`,
+    '',
+    `${title}; backend ${meta.backend}; one thread per rank; ${meta.steps} timed steps per run after ${meta.warmup} warm-up steps; ` +
+      `${meta.repeats} repeat(s), the methods in alternating order. Host: ${meta.host}; 1-minute load average during the runs ` +
+      `${Math.min(...loads).toFixed(2)}-${Math.max(...loads).toFixed(2)}.`,
+    '',
+    '```',
+    meta.command,
+    '```',
+    '',
+    markdownTable(HEAD, rows(results), RIGHT),
+    'Step time: wall time of one optimizer step, from asking for the batch to the updated weights, the mean over ranks ' +
+      '(they finish each step together). x SGD / x SAM: median over repeats of the pair-by-pair ratio of medians. ' +
+      'comm: allreduce and BatchNorm broadcast, transfer plus wait; comm %: its share of all step time. ' +
+      'transfer: comm of the rank that arrived last (it waited for no one); wait: the mean comm of the ranks beyond that, ' +
+      'time spent idle for a slower rank. images/s: images one step consumes over all ranks, per second at the median step.',
+    '',
+    markdownImage('time per optimizer step', 'step-times.png'),
+    '',
+    `## Where the time goes`,
+    '',
+    markdownImage("where a step's time goes", 'step-breakdown.png'),
+    '',
+    ...timeBreakdownLines(results),
+    '',
+    '## Runs',
+    '',
+    markdownTable(
+      ['run', 'seconds', 'load before', 'load after'],
+      meta.runs.map((r) => [r.name, r.seconds.toFixed(1), r.load_before.toFixed(2), r.load_after.toFixed(2)]),
+      [false, true, true, true],
+    ),
+  ].join('\n');
+  writeFileSync(join(out, 'report.md'), md);
+}

@@ -1,0 +1,94 @@
+// Runs the project's real command-line programs for the benchmarks: rwp-train for one rank,
+// rwp-launch for several. Each run gets its own run directory; its output goes to
+// RUN_DIR/bench-output.log and, when it fails, its last lines into the error.
+import { spawn } from 'node:child_process';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TRAINER_CLI = fileURLToPath(import.meta.resolve('@rwp/trainer/cli'));
+const LAUNCHER_CLI = fileURLToPath(new URL('./cli.js', import.meta.resolve('@rwp/launcher')));
+
+export interface TrainingRun {
+  /** Unique within a benchmark: names the run directory. */
+  name: string;
+  method: 'sgd' | 'sam' | 'rwp';
+  nproc: number;
+  /** `key=value` config overrides on top of the benchmark's config file. */
+  sets: string[];
+}
+
+export interface FinishedRun {
+  dir: string;
+  seconds: number;
+  /** One-minute load average of the host before and after the run (os.loadavg). */
+  loadBefore: number;
+  loadAfter: number;
+}
+
+/** A config file in YAML's flow style (JSON is YAML), with a comment saying where it came from. */
+export function writeConfig(path: string, comment: string, config: Record<string, unknown>): void {
+  writeFileSync(path, `# ${comment}\n${JSON.stringify(config, null, 2)}\n`);
+}
+
+/** The command line of one run: rwp-train alone for one rank, rwp-launch otherwise. */
+export function commandLine(run: TrainingRun, config: string, dir: string): string[] {
+  const sets = run.sets.flatMap((s) => ['--set', s]);
+  if (run.nproc === 1) return [TRAINER_CLI, config, '--run-dir', dir, ...sets];
+  return [LAUNCHER_CLI, '--nproc', String(run.nproc), '--threads', '1', '--run-dir', dir, config, ...sets];
+}
+
+/** A failure a user can act on (a run that failed, a file that is missing): shown without a stack. */
+export class BenchmarkError extends Error {
+  override name = 'BenchmarkError';
+}
+
+export async function runTraining(run: TrainingRun, config: string, runsDir: string): Promise<FinishedRun> {
+  const dir = join(runsDir, run.name);
+  mkdirSync(dir, { recursive: true });
+  const args = commandLine(run, config, dir);
+  const log = createWriteStream(join(dir, 'bench-output.log'));
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    log.write(chunk);
+    tail.push(...chunk.toString().split('\n').filter((l) => l.trim() !== ''));
+    tail.splice(0, Math.max(0, tail.length - 15));
+  };
+  const loadBefore = loadavg()[0];
+  const t0 = performance.now();
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const code = await new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (c, signal) => resolve(c ?? (signal ? 128 : 1)));
+  });
+  await new Promise<void>((resolve) => log.end(resolve));
+  const seconds = (performance.now() - t0) / 1000;
+  if (code !== 0) {
+    throw new BenchmarkError(
+      `run ${run.name} failed (exit ${code}): node ${args.join(' ')}\n` +
+        `last lines (all in ${join(dir, 'bench-output.log')}):\n  ${tail.map((l) => l.slice(0, 400)).join('\n  ')}`,
+    );
+  }
+  return { dir, seconds, loadBefore, loadAfter: loadavg()[0] };
+}
+
+/** Copies the small result files of a run (metrics, summary, per-step times) to `to`. */
+export function copyRunResults(from: string, to: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const f of ['metrics.jsonl', 'summary.json']) {
+    if (existsSync(join(from, f))) copyFileSync(join(from, f), join(to, f));
+  }
+  const steps = join(from, 'steps');
+  if (existsSync(steps)) {
+    mkdirSync(join(to, 'steps'), { recursive: true });
+    for (const f of readdirSync(steps)) copyFileSync(join(steps, f), join(to, 'steps', f));
+  }
+}
+
+/** 2025-01-02T03:04:05.678Z -> 20250102-030405: sortable, safe in a path. */
+export function timeStamp(d = new Date()): string {
+  return d.toISOString().replace(/\..*$/, '').replace(/[-:]/g, '').replace('T', '-');
+}

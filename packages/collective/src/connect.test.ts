@@ -1,0 +1,87 @@
+// connect() in this process, with real sockets: the single-process path, option checks, taken
+// ports, rendezvous deadlines, and a two-rank group that closes cleanly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { CollectiveError, connect, ipcDirFor, type Communicator } from './index.js';
+import { freePort } from './testing/group.js';
+
+function isCollectiveError(op: string, peer: number | null, message: RegExp) {
+  return (e: unknown) => {
+    assert.ok(e instanceof CollectiveError, String(e));
+    assert.equal(e.op, op, e.message);
+    assert.equal(e.peer, peer, e.message);
+    assert.match(e.message, message);
+    return true;
+  };
+}
+
+test('world size 1: collectives leave data as is, without sockets', async () => {
+  const comm = await connect({ rank: 0, worldSize: 1, masterAddr: '', masterPort: 0, runId: '' });
+  const data = new Float32Array([1.5, -2, 3e-8]);
+  await comm.allreduce(data);
+  await comm.allreduce(data, 'mean');
+  await comm.broadcast(data, 0);
+  assert.deepEqual([...data], [1.5, -2, Math.fround(3e-8)]);
+  assert.deepEqual(await comm.broadcastValue({ a: 1 }, 0), { a: 1 });
+  assert.deepEqual(await comm.allgather('x'), ['x']);
+  await comm.barrier();
+  await assert.rejects(comm.broadcast(data, 1), RangeError);
+  await comm.close();
+  await assert.rejects(comm.barrier(), isCollectiveError('barrier', null, /closed/));
+});
+
+test('bad options are RangeErrors naming the option', async () => {
+  const base = { rank: 0, worldSize: 2, masterAddr: '127.0.0.1', masterPort: 29500, runId: 'r' };
+  await assert.rejects(connect({ ...base, rank: 2 }), /rank must be an integer from 0 to 1, got 2/);
+  await assert.rejects(connect({ ...base, worldSize: 0 }), /worldSize/);
+  await assert.rejects(connect({ ...base, masterPort: 65536 }), /masterPort/);
+  await assert.rejects(connect({ ...base, runId: '' }), /runId/);
+  await assert.rejects(connect({ ...base, chunkBytes: 6 }), /chunkBytes must be a multiple of 4/);
+  await assert.rejects(connect({ ...base, timeoutMs: 0 }), /timeoutMs/);
+});
+
+test('a taken MASTER_PORT is a clear error, not a hang', async () => {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  try {
+    await assert.rejects(
+      connect({ rank: 0, worldSize: 2, masterAddr: '127.0.0.1', masterPort: port, runId: 'taken' }),
+      isCollectiveError('rendezvous', null, new RegExp(`rank 0: rendezvous failed: port ${port} on 127.0.0.1 is already in use`)),
+    );
+  } finally {
+    server.close();
+  }
+});
+
+test('the rendezvous has a deadline on both sides, naming who is missing', async () => {
+  const port = await freePort();
+  const opts = { masterAddr: '127.0.0.1', masterPort: port, runId: 'lonely', timeoutMs: 1000 };
+  await assert.rejects(
+    connect({ ...opts, rank: 1, worldSize: 2 }),
+    isCollectiveError('rendezvous', 0, /timed out after 1000 ms waiting for rank 0 to answer at 127.0.0.1:\d+/),
+  );
+  await assert.rejects(
+    connect({ ...opts, rank: 0, worldSize: 3 }),
+    isCollectiveError('rendezvous', 1, /timed out after 1000 ms waiting for rank\(s\) 1, 2 to register at 127.0.0.1:\d+ \(run "lonely"\)/),
+  );
+});
+
+test('two ranks in one process: allreduce, close, and the ipc directory is gone', async () => {
+  const port = await freePort();
+  const opts = { worldSize: 2, masterAddr: '127.0.0.1', masterPort: port, runId: 'in-process', timeoutMs: 20_000 };
+  const comms: Communicator[] = await Promise.all([connect({ ...opts, rank: 0 }), connect({ ...opts, rank: 1 })]);
+  try {
+    assert.ok(existsSync(ipcDirFor('in-process', port)));
+    const data = [new Float32Array([1, 2, 3]), new Float32Array([10, 20, 30])];
+    await Promise.all(comms.map((c, r) => c.allreduce(data[r], 'mean')));
+    assert.deepEqual([...data[0]], [5.5, 11, 16.5]);
+    assert.deepEqual([...data[1]], [5.5, 11, 16.5]);
+  } finally {
+    await Promise.all(comms.map((c) => c.close()));
+  }
+  assert.ok(!existsSync(ipcDirFor('in-process', port)));
+  await assert.rejects(comms[0].allreduce(new Float32Array(1)), isCollectiveError('allreduce', null, /closed/));
+});

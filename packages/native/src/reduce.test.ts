@@ -1,0 +1,38 @@
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { expectNative, expectSameOnBoth, randomTensor, setup, skipReason } from './test-util.js';
+
+const tol = { atol: 1e-5, rtol: 1e-5 };
+
+const cases: [string, number[], number | number[]][] = [
+  ['leading axes (a bias or BatchNorm gradient)', [4, 5, 6, 7], [0, 1, 2]],
+  ['the last axis (a loss)', [4, 5, 6, 7], -1],
+  ['middle axes (a global average pool)', [4, 5, 6, 7], [1, 2]],
+  ['all axes', [4, 5, 6, 7], [0, 1, 2, 3]],
+  ['axis 0 of a matrix', [300, 9], 0],
+  ['axes around a unit axis', [4, 1, 6, 7], [0, 1]],
+];
+
+describe('native Sum and Mean', { skip: skipReason }, () => {
+  before(setup);
+
+  for (const [name, shape, axis] of cases) {
+    for (const keepDims of [false, true]) {
+      it(`match cpu over ${name}${keepDims ? ', keeping dims' : ''}`, async () => {
+        await expectNative('reduceSum', () =>
+          expectSameOnBoth(() => {
+            const x = randomTensor(shape, 1);
+            return [tf.sum(x, axis, keepDims), tf.mean(x, axis, keepDims)];
+          }, tol),
+        );
+      });
+    }
+  }
+
+  it('falls back to cpu for interleaved axes', async () => {
+    await expectSameOnBoth(() => {
+      const x = randomTensor([4, 5, 6, 7], 2);
+      return [tf.sum(x, [0, 2]), tf.mean(x, [1, 3], true)];
+    }, tol);
+  });
+});
