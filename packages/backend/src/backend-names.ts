@@ -18,5 +18,6 @@ export function checkBackendName(name: unknown): BackendName {
 export function checkThreads(threads: unknown): number {
   if (threads === undefined) return 1;
   if (typeof threads === 'number' && Number.isInteger(threads) && threads >= 1) return threads;
-  throw new Error(`threads must be a positive integer, got ${JSON.stringify(threads)}`);
+  const shown = typeof threads === 'number' ? String(threads) : JSON.stringify(threads);
+  throw new Error(`threads must be a positive integer, got ${shown}`);
 }

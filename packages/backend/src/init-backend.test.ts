@@ -84,7 +84,7 @@ test('an unknown backend name or a bad thread count is refused, listing what is 
     { message: 'unknown backend "tpu"; allowed: auto, tensorflow-gpu, tensorflow, native, wasm, cpu' },
   );
   assert.deepEqual([...BACKEND_NAMES], ['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']);
-  for (const threads of [0, 1.5, -2]) {
+  for (const threads of [0, 1.5, -2, NaN]) {
     await assert.rejects(initBackend({ backend: 'wasm', threads }), {
       message: `threads must be a positive integer, got ${threads}`,
     });

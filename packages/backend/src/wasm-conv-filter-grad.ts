@@ -18,8 +18,12 @@ import { extractPatches, type PatchGeometry } from './wasm-patches.js';
 
 type Shape4 = [number, number, number, number];
 
-/** Patch floats held at once (64 MiB); larger batches are processed in slices and summed. */
-const DEFAULT_PATCH_BUDGET = 1 << 24;
+/**
+ * Patch floats per product (8 MiB). Larger batches are processed in slices and summed: besides
+ * bounding memory, products this size ran 10-30% faster than one 64 MiB product on ResNet-18's
+ * layers and up to 10% faster on the small CNN's (measured on this host).
+ */
+const DEFAULT_PATCH_BUDGET = 1 << 21;
 
 function takeInputs(kernel: string, inputs: NamedTensorInfoMap): { x: TensorInfo; dy: TensorInfo } {
   const { x, dy } = inputs;
@@ -77,7 +81,8 @@ function inBatchSlices(
   grad: (scope: WasmKernelScope, x: TensorInfo, dy: TensorInfo) => TensorInfo,
 ): TensorInfo {
   const batch = x.shape[0];
-  const perSlice = Math.max(1, Math.floor(patchBudget / patchFloatsPerExample));
+  const slices = Math.ceil(batch / Math.max(1, Math.floor(patchBudget / patchFloatsPerExample)));
+  const perSlice = Math.ceil(batch / slices); // even slices: no small leftover product
   const scope = new WasmKernelScope(backend);
   try {
     if (perSlice >= batch) return scope.keep(grad(scope, x, dy));
