@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # dataset-fashion-mnist: the real data set; libdnnl-dev: oneDNN for the native CPU kernels;
-# iproute2: network namespaces for the two-host test.
-APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 iproute2)
+# iproute2: network namespaces for the two-host test; fonts-dejavu-core: the font of the benchmark charts.
+APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 iproute2 fonts-dejavu-core)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -51,7 +51,7 @@ export async function writeAccuracyReport(out: string, results: AccuracyResult[]
   const seedRows = runs
     .slice()
     .sort((a, b) => order.indexOf(a.spec.key) - order.indexOf(b.spec.key) || a.seed - b.seed)
-    .map((r) => [r.spec.label, String(r.seed), pct(r.run.summary?.test_acc ?? NaN), pct(r.run.summary?.best_test_acc ?? NaN), fixed(r.run.summary?.wall_seconds, 1)]);
+    .map((r) => [r.spec.label, String(r.seed), pct(r.run.summary?.test_acc ?? NaN), pct(r.run.summary?.best_test_acc ?? NaN), fixed(r.run.summary?.wall_seconds, 1), fixed(r.cpu?.other_cores, 2)]);
   const loads = meta.loadAverages;
   const md = [
     `# Test accuracy with the same budget of optimizer steps: SGD, SAM and RWP`,
@@ -71,7 +71,9 @@ export async function writeAccuracyReport(out: string, results: AccuracyResult[]
     ...Object.keys(charts).flatMap((name) => [markdownImage(name, `${name}.png`), '']),
     '## Per seed',
     '',
-    markdownTable(['method', 'seed', 'test acc %', 'best acc %', 'wall s'], seedRows, [false, true, true, true, true]),
+    markdownTable(['method', 'seed', 'test acc %', 'best acc %', 'wall s', 'other procs, cores'], seedRows, [false, true, true, true, true, true]),
+    'other procs: CPU that other processes on the host used during the run, in cores (/proc/stat).',
+    '',
     '## Mean curves',
     '',
     markdownTable(

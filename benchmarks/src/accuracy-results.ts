@@ -2,11 +2,13 @@
 // the time the runs took.
 import { mean, std, sum, type RunRecord } from '@rwp/report';
 import type { MethodSpec } from './bench-methods.js';
+import type { CpuShare } from './host-cpu.js';
 
 export interface AccuracyRun {
   spec: MethodSpec;
   seed: number;
   run: RunRecord;
+  cpu: CpuShare | null;
 }
 
 export interface AccuracyResult {

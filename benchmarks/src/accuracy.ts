@@ -48,10 +48,11 @@ async function main(): Promise<void> {
       const done = await runTraining({ name, method: spec.method, nproc: spec.nproc, sets: [`method.name=${spec.method}`, `seed=${seed}`, ...o.set] }, configPath, runsDir);
       const run = readRun(done.dir);
       copyRunResults(done.dir, join(out, 'runs', name));
-      runs.push({ spec, seed, run: { ...run, dir: join(out, 'runs', name) } });
+      runs.push({ spec, seed, run: { ...run, dir: join(out, 'runs', name) }, cpu: done.cpu });
       loads.push(done.loadAfter);
       const acc = run.summary?.test_acc;
-      process.stderr.write(`${done.seconds.toFixed(1)} s, test acc ${acc === null || acc === undefined ? '-' : (acc * 100).toFixed(2) + '%'}, load ${done.loadAfter.toFixed(2)}\n`);
+      const others = done.cpu ? `, other processes ${done.cpu.other_cores.toFixed(2)} cores` : '';
+      process.stderr.write(`${done.seconds.toFixed(1)} s, test acc ${acc === null || acc === undefined ? '-' : (acc * 100).toFixed(2) + '%'}, load ${done.loadAfter.toFixed(2)}${others}\n`);
     }
   }
 
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
         options: { ...o, backend_used: backend },
         load_averages: loads,
         methods: results,
-        runs: runs.map((r) => ({ name: `${r.spec.key}-seed${r.seed}`, method: r.spec.method, nproc: r.spec.nproc, seed: r.seed, dir: relative(out, r.run.dir), summary: r.run.summary })),
+        runs: runs.map((r) => ({ name: `${r.spec.key}-seed${r.seed}`, method: r.spec.method, nproc: r.spec.nproc, seed: r.seed, dir: relative(out, r.run.dir), cpu: r.cpu, summary: r.run.summary })),
       },
       null,
       2,

@@ -1,23 +1,23 @@
 // Training-step speed of the MLP, the small CNN and the CIFAR ResNet-18 on each TensorFlow.js
-// CPU backend available (native, wasm; cpu for the MLP only, being ~60x slower), and of the same
-// models in Debian's PyTorch (benchmarks/compute_pytorch.py) on the same thread count, run in
-// the same invocation so that ratios are measured back to back.
+// CPU backend available (native, wasm; cpu for the MLP only, being ~60x slower), against the
+// same models in Debian's PyTorch on the same thread count.
 //
 //   node benchmarks/dist/compute.js [--json] [--models mlp,cnn,resnet18] [--backends native,wasm,cpu]
 //                                   [--threads 1] [--seconds 10] [--profile] [--no-pytorch]
 //
 // A step is forward, backward and an SGD update (tf.variableGrads + optimizer.applyGradients),
-// as the trainer runs it; step_ms is the median after warm-up. --profile adds, for the native
-// backend, where a step's time goes by kernel. --json prints one object per model and backend.
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// as the trainer runs it; step_ms is the median after warm-up, over about --seconds of steps.
+// The machine is shared and its speed drifts, so native and PyTorch are timed in alternating
+// rounds and their ratio compares steps run under the same load. --profile adds, for native,
+// where a step's time goes by kernel (compute-profile.ts). --json prints one object per model and backend.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { registerNativeBackend } from '@rwp/native';
 import { MODELS, type ModelCase, type ModelName, buildModel } from './compute-models.js';
+import { profileSteps } from './compute-profile.js';
+import { PyTorch } from './compute-pytorch.js';
 
 type BackendName = 'native' | 'wasm' | 'cpu';
 
@@ -29,6 +29,8 @@ interface Row {
   step_ms: number;
   images_per_s: number;
 }
+
+const ROUNDS = 5;
 
 const { values: opts } = parseArgs({
   options: {
@@ -42,24 +44,23 @@ const { values: opts } = parseArgs({
   },
 });
 
+function fail(message: string): never {
+  console.error(`compute: ${message}`);
+  process.exit(2);
+}
+
 const threads = Number(opts.threads);
 const seconds = Number(opts.seconds);
 if (!Number.isInteger(threads) || threads < 1) fail(`--threads must be a positive integer, got ${opts.threads}`);
 if (!(seconds > 0)) fail(`--seconds must be positive, got ${opts.seconds}`);
 const models = opts.models.split(',').map((name) => {
   const m = MODELS.find((c) => c.name === name);
-  if (!m) fail(`unknown model ${name}; expected one of ${MODELS.map((c) => c.name).join(', ')}`);
-  return m as ModelCase;
+  return m ?? fail(`unknown model ${name}; expected one of ${MODELS.map((c) => c.name).join(', ')}`);
 });
 const backends = opts.backends.split(',').map((b) => {
   if (b !== 'native' && b !== 'wasm' && b !== 'cpu') fail(`unknown backend ${b}; expected native, wasm or cpu`);
   return b as BackendName;
 });
-
-function fail(message: string): never {
-  console.error(`compute: ${message}`);
-  process.exit(2);
-}
 
 function log(message: string): void {
   if (!opts.json) console.log(message);
@@ -122,65 +123,23 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** Median step time: two warm-up steps (one for slow ones), then 3 to 200 timed within the budget. */
-function timeSteps(step: () => void): number {
-  const t0 = performance.now();
-  step();
-  if (performance.now() - t0 < 5000) step();
+/** Step times for about `budget` seconds, at least one step. */
+function timeFor(step: () => void, budget: number): number[] {
   const times: number[] = [];
   const start = performance.now();
-  while (times.length < 3 || (times.length < 200 && performance.now() - start < seconds * 1000)) {
+  do {
     const t = performance.now();
     step();
     times.push(performance.now() - t);
-  }
-  return median(times);
+  } while (performance.now() - start < budget * 1000);
+  return times;
 }
 
-async function profile(step: () => void, stepMs: number): Promise<void> {
-  const info = await tf.profile(step);
-  const byKernel = new Map<string, { calls: number; ms: number }>();
-  for (const k of info.kernels) {
-    // Custom-gradient ops (fusedConv2d__op, ...) are scopes around kernels listed on their own.
-    if (k.name.endsWith('__op')) continue;
-    const ms = await k.kernelTimeMs;
-    const e = byKernel.get(k.name) ?? { calls: 0, ms: 0 };
-    e.calls += 1;
-    e.ms += typeof ms === 'number' ? ms : 0;
-    byKernel.set(k.name, e);
-  }
-  const rows = [...byKernel.entries()].sort((a, b) => b[1].ms - a[1].ms);
-  const inKernels = rows.reduce((s, [, e]) => s + e.ms, 0);
-  log(`  profile (one step under tf.profile; shares of the ${stepMs.toFixed(1)} ms median step):`);
-  for (const [name, e] of rows.filter(([, e]) => e.ms >= 0.005 * stepMs)) {
-    log(`    ${name.padEnd(22)} ${String(e.calls).padStart(5)} calls ${e.ms.toFixed(1).padStart(9)} ms ${((100 * e.ms) / stepMs).toFixed(1).padStart(5)}%`);
-  }
-  const rest = rows.filter(([, e]) => e.ms < 0.005 * stepMs).reduce((s, [, e]) => s + e.ms, 0);
-  log(`    ${'(other kernels)'.padEnd(22)} ${''.padStart(11)} ${rest.toFixed(1).padStart(9)} ms`);
-  log(`    ${'(outside kernels)'.padEnd(22)} ${''.padStart(11)} ${(stepMs - inKernels).toFixed(1).padStart(9)} ms`);
-}
-
-function pytorch(): Map<ModelName, number> | string {
-  const python = '/usr/bin/python3';
-  const script = fileURLToPath(new URL('../compute_pytorch.py', import.meta.url));
-  if (!existsSync(python)) return `${python} not found`;
-  const names = models.map((m) => m.name).join(',');
-  const batches = models.map((m) => `${m.name}=${m.batch}`).join(',');
-  const n = String(threads);
-  const r = spawnSync(python, [script, '--threads', n, '--models', names, '--batches', batches], {
-    encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n },
-  });
-  if (r.status !== 0) {
-    const why = (r.stderr || r.error?.message || '').trim().split('\n').pop();
-    return `PyTorch run failed (apt-get install python3-torch libopenblas0-openmp): ${why}`;
-  }
-  const out = new Map<ModelName, number>();
-  for (const line of r.stdout.trim().split('\n')) {
-    const row = JSON.parse(line) as Row;
-    out.set(row.model, row.step_ms);
-  }
-  return out;
+/** Two warm-up steps (one where a step takes over 5 s). */
+function warmUp(step: () => void): void {
+  const t = performance.now();
+  step();
+  if (performance.now() - t < 5000) step();
 }
 
 function report(row: Row, reference?: number): void {
@@ -195,33 +154,55 @@ function report(row: Row, reference?: number): void {
   );
 }
 
+function row(m: ModelCase, backend: Row['backend'], times: number[]): Row {
+  const ms = median(times);
+  return { model: m.name, backend, batch: m.batch, threads, step_ms: ms, images_per_s: (m.batch * 1000) / ms };
+}
+
 async function main(): Promise<void> {
   tf.env().set('PROD', true);
+  const pytorch = opts['no-pytorch'] ? 'skipped (--no-pytorch)' : PyTorch.start(threads);
+  if (typeof pytorch === 'string') log(`pytorch: ${pytorch}`);
   const available = new Map<BackendName, string | null>();
-  for (const m of models) {
-    const reference = opts['no-pytorch'] ? 'skipped (--no-pytorch)' : pytorch();
-    const refMs = typeof reference === 'string' ? undefined : reference.get(m.name);
-    if (typeof reference === 'string') log(`pytorch: ${reference}`);
-    else if (refMs !== undefined) {
-      report({ model: m.name, backend: 'pytorch', batch: m.batch, threads, step_ms: refMs, images_per_s: (m.batch * 1000) / refMs });
-    }
-    for (const b of backends) {
-      if (b === 'cpu' && m.name !== 'mlp') continue;
-      if (!available.has(b)) available.set(b, await select(b));
-      const unavailable = available.get(b);
-      if (unavailable) {
-        log(`${m.name.padEnd(9)} ${b.padEnd(8)} unavailable: ${unavailable}`);
-        continue;
+  try {
+    for (const m of models) {
+      const pyTimes: number[] = [];
+      const rows: Row[] = [];
+      const notes: string[] = [];
+      for (const b of backends) {
+        if (b === 'cpu' && m.name !== 'mlp') continue;
+        if (!available.has(b)) available.set(b, await select(b));
+        const unavailable = available.get(b);
+        if (unavailable) {
+          notes.push(`${m.name.padEnd(9)} ${b.padEnd(8)} unavailable: ${unavailable}`);
+          continue;
+        }
+        await tf.setBackend(b);
+        const model = buildModel(m);
+        const { step, dispose } = trainer(model, m);
+        warmUp(step);
+        const times: number[] = [];
+        if (b === 'native' && typeof pytorch !== 'string') {
+          for (let r = 0; r < ROUNDS; r++) {
+            pyTimes.push(...(await pytorch.time(m.name, m.batch, seconds / ROUNDS)));
+            times.push(...timeFor(step, seconds / ROUNDS));
+          }
+        } else {
+          times.push(...timeFor(step, seconds));
+        }
+        rows.push(row(m, b, times));
+        if (opts.profile && b === 'native') notes.push(...profileSteps(b, step));
+        dispose();
+        model.dispose();
       }
-      await tf.setBackend(b);
-      const model = buildModel(m);
-      const { step, dispose } = trainer(model, m);
-      const ms = timeSteps(step);
-      report({ model: m.name, backend: b, batch: m.batch, threads, step_ms: ms, images_per_s: (m.batch * 1000) / ms }, refMs);
-      if (opts.profile && b === 'native') await profile(step, ms);
-      dispose();
-      model.dispose();
+      if (typeof pytorch !== 'string' && pyTimes.length === 0) pyTimes.push(...(await pytorch.time(m.name, m.batch, seconds)));
+      const reference = pyTimes.length > 0 ? row(m, 'pytorch', pyTimes) : undefined;
+      if (reference) report(reference);
+      for (const r of rows) report(r, reference?.step_ms);
+      notes.forEach(log);
     }
+  } finally {
+    if (typeof pytorch !== 'string') pytorch.close();
   }
 }
 

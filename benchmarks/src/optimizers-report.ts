@@ -3,9 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { breakdownSpec, fixed, markdownImage, markdownTable, stepTimeSpec, writeChart, type BreakdownPart } from '@rwp/report';
+import type { CpuShare } from './host-cpu.js';
 import type { MethodResult } from './optimizers-results.js';
 
-const HEAD = ['method', 'ranks', 'median ms', 'p10 ms', 'p90 ms', 'x SGD', 'x SAM', 'comm ms', 'comm %', 'compute ms', 'data ms', 'transfer ms', 'wait ms', 'images/s'];
+const HEAD = ['method', 'ranks', 'median ms', 'p10 ms', 'p90 ms', 'x SGD', 'x SAM', 'comm ms', 'comm %', 'compute ms', 'data ms', 'transfer ms', 'wait ms', 'images/s', 'other procs, cores'];
 const RIGHT = HEAD.map((_, i) => i > 0);
 
 function rows(results: MethodResult[]): string[][] {
@@ -24,6 +25,7 @@ function rows(results: MethodResult[]): string[][] {
     fixed(r.transfer_ms_median, 1),
     fixed(r.wait_ms_median, 1),
     fixed(r.images_per_s, 0),
+    fixed(r.other_cores, 2),
   ]);
 }
 
@@ -34,22 +36,37 @@ export function textTable(results: MethodResult[]): string {
   return [HEAD, ...body].map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') + '\n';
 }
 
-/** One sentence per method: how its median step differs from SGD's, part by part. */
+/** Per method: how its median step differs from SGD's, part by part, and what that points to. */
 export function timeBreakdownLines(results: MethodResult[]): string[] {
   const sgd = results.find((r) => r.method === 'sgd');
   if (!sgd) return [];
+  const ms = (x: number) => `${x.toFixed(1)} ms`;
   const delta = (a: number, b: number) => `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)}`;
+  const others = (r: MethodResult) => (r.other_cores === null ? '' : ` Other processes used ${r.other_cores.toFixed(2)} cores during these runs (${sgd.other_cores?.toFixed(2)} during SGD's).`);
   return results
     .filter((r) => r !== sgd)
     .map((r) => {
-      const byRank = r.nproc > 1 ? ` (by rank: ${r.compute_ms_median_by_rank.map((c) => c.toFixed(1)).join(', ')})` : '';
-      return (
-        `- **${r.label}**: ${r.step_ms_median.toFixed(1)} ms, ${r.ratio_to_sgd.toFixed(2)}x SGD (${delta(r.step_ms_median, sgd.step_ms_median)} ms). ` +
-        `Compute ${r.compute_ms_median.toFixed(1)} ms (${delta(r.compute_ms_median, sgd.compute_ms_median)})${byRank}, ` +
-        `transfer ${r.transfer_ms_median.toFixed(1)} ms, wait for the slower rank ${r.wait_ms_median.toFixed(1)} ms ` +
-        `(${(r.wait_share * 100).toFixed(1)}% of all step time), data ${r.data_ms_median.toFixed(1)} ms (${delta(r.data_ms_median, sgd.data_ms_median)}), ` +
-        `other ${r.other_ms_median.toFixed(1)} ms.`
-      );
+      let text =
+        `- **${r.label}**: ${ms(r.step_ms_median)}, ${r.ratio_to_sgd.toFixed(2)}x SGD (${delta(r.step_ms_median, sgd.step_ms_median)} ms). ` +
+        `Compute ${ms(r.compute_ms_median)} (${delta(r.compute_ms_median, sgd.compute_ms_median)}), transfer ${ms(r.transfer_ms_median)}, ` +
+        `wait for a slower rank ${ms(r.wait_ms_median)} (${(r.wait_share * 100).toFixed(1)}% of all step time), data ${ms(r.data_ms_median)}, other ${ms(r.other_ms_median)}.`;
+      if (r.method === 'rwp' && r.nproc === 1) {
+        text += ` Two passes and the noise: compute beyond twice SGD's is ${ms(r.compute_ms_median - 2 * sgd.compute_ms_median)}.`;
+      }
+      if (r.method === 'rwp' && r.nproc > 1) {
+        // Default roles: even ranks clean, odd ranks perturbed.
+        const by = r.compute_ms_median_by_rank;
+        const clean = by.filter((_, i) => i % 2 === 0);
+        const perturbed = by.filter((_, i) => i % 2 === 1);
+        const c = clean.reduce((a, b) => a + b, 0) / clean.length;
+        const p = perturbed.reduce((a, b) => a + b, 0) / perturbed.length;
+        text +=
+          ` A clean rank does an SGD step's work; its compute is ${ms(c)}, ${(c / sgd.compute_ms_median).toFixed(2)}x SGD's ${ms(sgd.compute_ms_median)}: ` +
+          `the slowdown of running ${r.nproc} ranks at once on this host.${others(r)} ` +
+          `A perturbed rank computes ${ms(p - c)} more than a clean one (drawing the noise, writing the perturbed and then the clean weights); ` +
+          `the clean ranks wait for it in the allreduce.`;
+      }
+      return text;
     });
 }
 
@@ -64,7 +81,7 @@ export interface OptimizersMeta {
   backend: string;
   host: string;
   loadAverages: number[];
-  runs: Array<{ name: string; seconds: number; load_before: number; load_after: number }>;
+  runs: Array<{ name: string; seconds: number; load_before: number; load_after: number; cpu: CpuShare | null; dir: string }>;
 }
 
 export async function writeOptimizersReport(out: string, results: MethodResult[], meta: OptimizersMeta): Promise<void> {
@@ -100,7 +117,8 @@ export async function writeOptimizersReport(out: string, results: MethodResult[]
       '(they finish each step together). x SGD / x SAM: median over repeats of the pair-by-pair ratio of medians. ' +
       'comm: allreduce and BatchNorm broadcast, transfer plus wait; comm %: its share of all step time. ' +
       'transfer: comm of the rank that arrived last (it waited for no one); wait: the mean comm of the ranks beyond that, ' +
-      'time spent idle for a slower rank. images/s: images one step consumes over all ranks, per second at the median step.',
+      'time spent idle for a slower rank. images/s: images one step consumes over all ranks, per second at the median step. ' +
+      'other procs: CPU that other processes on the host used during the runs, in cores (mean over repeats; see Runs).',
     '',
     markdownImage('time per optimizer step', 'step-times.png'),
     '',
@@ -113,10 +131,13 @@ export async function writeOptimizersReport(out: string, results: MethodResult[]
     '## Runs',
     '',
     markdownTable(
-      ['run', 'seconds', 'load before', 'load after'],
-      meta.runs.map((r) => [r.name, r.seconds.toFixed(1), r.load_before.toFixed(2), r.load_after.toFixed(2)]),
-      [false, true, true, true],
+      ['run', 'seconds', 'load before', 'load after', 'cores used', 'other processes, cores', 'steal, cores'],
+      meta.runs.map((r) => [r.name, r.seconds.toFixed(1), r.load_before.toFixed(2), r.load_after.toFixed(2), fixed(r.cpu?.cores_used, 2), fixed(r.cpu?.other_cores, 2), fixed(r.cpu?.steal_cores, 2)]),
+      [false, true, true, true, true, true, true],
     ),
+    'Load: the 1-minute load average. Cores used: CPU time of the run\'s processes (all ranks, the launcher, start-up included) ' +
+      'over its wall time. Other processes: CPU the rest of the host used meanwhile (/proc/stat), in cores. Steal: CPU the hypervisor took.',
+    '',
   ].join('\n');
   writeFileSync(join(out, 'report.md'), md);
 }

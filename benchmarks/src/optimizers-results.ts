@@ -1,5 +1,7 @@
 // From the timed runs of bench:optimizers to one result per method.
+import { mean } from '@rwp/report';
 import type { MethodSpec } from './bench-methods.js';
+import type { CpuShare } from './host-cpu.js';
 import { groupSteps, pairedRatio, stepStats, type GroupStep, type StepRecord, type StepStats } from './step-breakdown.js';
 
 /** Method order of repeat k: forward on even repeats, backward on odd ones, so drift cancels. */
@@ -11,6 +13,7 @@ export interface TimedRun {
   spec: MethodSpec;
   repeat: number;
   ranks: StepRecord[][];
+  cpu: CpuShare | null;
 }
 
 /** What --json prints for each method. */
@@ -29,6 +32,10 @@ export interface MethodResult extends StepStats {
   step_ms_median_by_repeat: number[];
   /** Images per second at the median step: images_per_step / step_ms_median. */
   images_per_s: number;
+  /** Cores' worth of CPU the run's processes got, mean over repeats (whole runs, start-up included). */
+  cores_used: number | null;
+  /** Cores' worth of CPU other processes on the host used during the runs, mean over repeats. */
+  other_cores: number | null;
 }
 
 export function methodResults(specs: MethodSpec[], runs: TimedRun[], warmup: number, batch: number): MethodResult[] {
@@ -42,6 +49,10 @@ export function methodResults(specs: MethodSpec[], runs: TimedRun[], warmup: num
   const perRepeat = (key: string) => grouped.get(key)!.map((steps) => stepStats(steps).step_ms_median);
   const sgd = perRepeat('sgd');
   const sam = perRepeat('sam');
+  const cpuMean = (key: string, k: keyof CpuShare) => {
+    const shares = runs.filter((r) => r.spec.key === key).map((r) => r.cpu);
+    return shares.every((c) => c !== null) ? mean(shares.map((c) => c![k])) : null;
+  };
   return specs.map((spec) => {
     const repeats = grouped.get(spec.key)!;
     const stats = stepStats(repeats.flat());
@@ -74,6 +85,8 @@ export function methodResults(specs: MethodSpec[], runs: TimedRun[], warmup: num
       repeats: repeats.length,
       batch_per_rank: batch,
       images_per_step: images,
+      cores_used: cpuMean(spec.key, 'cores_used'),
+      other_cores: cpuMean(spec.key, 'other_cores'),
     };
   });
 }

@@ -12,11 +12,16 @@ import { fileURLToPath } from 'node:url';
 import { parseOptimizersOptions } from './optimizers-options.js';
 import { methodSpecs } from './bench-methods.js';
 import { methodResults, repeatOrder, type TimedRun } from './optimizers-results.js';
-import { textTable, writeOptimizersReport } from './optimizers-report.js';
+import { textTable, writeOptimizersReport, type OptimizersMeta } from './optimizers-report.js';
+import type { CpuShare } from './host-cpu.js';
 import { readStepFiles } from './step-files.js';
 import { copyRunResults, runTraining, timeStamp, BenchmarkError, writeConfig } from './training-runs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function cpuNote(cpu: CpuShare | null): string {
+  return cpu ? `, cores used ${cpu.cores_used.toFixed(2)}, other processes ${cpu.other_cores.toFixed(2)} cores` : '';
+}
 
 async function main(): Promise<void> {
   const o = parseOptimizersOptions(process.argv);
@@ -45,7 +50,7 @@ async function main(): Promise<void> {
 
   const specs = methodSpecs(o.nprocRwp);
   const timed: TimedRun[] = [];
-  const runs: Array<{ name: string; seconds: number; load_before: number; load_after: number; dir: string }> = [];
+  const runs: OptimizersMeta['runs'] = [];
   const loads = [loadavg()[0]];
   let backend = o.backend;
   for (let k = 0; k < o.repeats; k++) {
@@ -60,11 +65,11 @@ async function main(): Promise<void> {
       }
       const summary = JSON.parse(readFileSync(join(done.dir, 'summary.json'), 'utf8')) as { backend: string };
       backend = summary.backend;
-      timed.push({ spec, repeat: k, ranks });
-      runs.push({ name, seconds: done.seconds, load_before: done.loadBefore, load_after: done.loadAfter, dir: done.dir });
+      timed.push({ spec, repeat: k, ranks, cpu: done.cpu });
+      runs.push({ name, seconds: done.seconds, load_before: done.loadBefore, load_after: done.loadAfter, cpu: done.cpu, dir: done.dir });
       loads.push(done.loadAfter);
       copyRunResults(done.dir, join(out, 'runs', name));
-      process.stderr.write(`${done.seconds.toFixed(1)} s, load ${done.loadBefore.toFixed(2)} -> ${done.loadAfter.toFixed(2)}\n`);
+      process.stderr.write(`${done.seconds.toFixed(1)} s, load ${done.loadBefore.toFixed(2)} -> ${done.loadAfter.toFixed(2)}${cpuNote(done.cpu)}\n`);
     }
   }
 

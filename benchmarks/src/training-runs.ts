@@ -1,11 +1,13 @@
 // Runs the project's real command-line programs for the benchmarks: rwp-train for one rank,
 // rwp-launch for several. Each run gets its own run directory; its output goes to
-// RUN_DIR/bench-output.log and, when it fails, its last lines into the error.
+// RUN_DIR/bench-output.log and, when it fails, its last lines into the error. The program runs
+// under sh so that `times` can report the CPU time of its whole process tree (host-cpu.ts).
 import { spawn } from 'node:child_process';
 import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuShare, parseTimes, readHostCpu, type CpuShare } from './host-cpu.js';
 
 const TRAINER_CLI = fileURLToPath(import.meta.resolve('@rwp/trainer/cli'));
 const LAUNCHER_CLI = fileURLToPath(new URL('./cli.js', import.meta.resolve('@rwp/launcher')));
@@ -25,6 +27,8 @@ export interface FinishedRun {
   /** One-minute load average of the host before and after the run (os.loadavg). */
   loadBefore: number;
   loadAfter: number;
+  /** Null where /proc/stat is missing (not Linux). */
+  cpu: CpuShare | null;
 }
 
 /** A config file in YAML's flow style (JSON is YAML), with a comment saying where it came from. */
@@ -33,7 +37,7 @@ export function writeConfig(path: string, comment: string, config: Record<string
 }
 
 /** The command line of one run: rwp-train alone for one rank, rwp-launch otherwise. */
-export function commandLine(run: TrainingRun, config: string, dir: string): string[] {
+function commandLine(run: TrainingRun, config: string, dir: string): string[] {
   const sets = run.sets.flatMap((s) => ['--set', s]);
   if (run.nproc === 1) return [TRAINER_CLI, config, '--run-dir', dir, ...sets];
   return [LAUNCHER_CLI, '--nproc', String(run.nproc), '--threads', '1', '--run-dir', dir, config, ...sets];
@@ -56,23 +60,28 @@ export async function runTraining(run: TrainingRun, config: string, runsDir: str
     tail.splice(0, Math.max(0, tail.length - 15));
   };
   const loadBefore = loadavg()[0];
+  const hostBefore = readHostCpu();
   const t0 = performance.now();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', keep);
-  child.stderr.on('data', keep);
+  const child = spawn('/bin/sh', ['-c', '"$@"; s=$?; times >&3; exit $s', 'sh', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  let times = '';
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (times += chunk.toString()));
   const code = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (c, signal) => resolve(c ?? (signal ? 128 : 1)));
   });
   await new Promise<void>((resolve) => log.end(resolve));
   const seconds = (performance.now() - t0) / 1000;
+  const hostAfter = readHostCpu();
   if (code !== 0) {
     throw new BenchmarkError(
       `run ${run.name} failed (exit ${code}): node ${args.join(' ')}\n` +
         `last lines (all in ${join(dir, 'bench-output.log')}):\n  ${tail.map((l) => l.slice(0, 400)).join('\n  ')}`,
     );
   }
-  return { dir, seconds, loadBefore, loadAfter: loadavg()[0] };
+  const cpu = hostBefore && hostAfter ? cpuShare(hostBefore, hostAfter, parseTimes(times), seconds) : null;
+  return { dir, seconds, loadBefore, loadAfter: loadavg()[0], cpu };
 }
 
 /** Copies the small result files of a run (metrics, summary, per-step times) to `to`. */

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fixture, runCli, scratch } from './harness.js';
+import { fixture, PROCESSES, runCli, scratch } from './harness.js';
 
 const FLAGS = [
   '--nproc', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--max-restarts', '--run-dir', '--run-id',
   '--transport', '--comm-timeout', '--threads', '--gpus', '--worker', '--set', '--dry-run', '--help', '--version',
 ];
 
-test('--help lists every flag with examples', async (t) => {
+test('--help lists every flag with examples', PROCESSES, async (t) => {
   const r = await runCli(t, ['--help']);
   assert.equal(r.code, 0);
   for (const flag of FLAGS) assert.match(r.stdout, new RegExp(`${flag}\\b`), `--help mentions ${flag}`);
@@ -16,14 +16,14 @@ test('--help lists every flag with examples', async (t) => {
   assert.match(r.stdout, /--max-restarts 3/);
 });
 
-test('--version prints the package version', async (t) => {
+test('--version prints the package version', PROCESSES, async (t) => {
   const r = await runCli(t, ['--version']);
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   assert.equal(r.code, 0);
   assert.equal(r.stdout.trim(), pkg.version);
 });
 
-test('a bad flag or value is a usage error naming it', async (t) => {
+test('a bad flag or value is a usage error naming it', PROCESSES, async (t) => {
   const { config } = scratch(t);
   const unknown = await runCli(t, ['--nproc', '2', '--bogus', config]);
   assert.equal(unknown.code, 2);
@@ -43,7 +43,7 @@ test('a bad flag or value is a usage error naming it', async (t) => {
   assert.match(badRank.stderr, /--node-rank must be between 0 and 1/);
 });
 
-test('a missing or broken config, or a missing worker, is an error naming the file', async (t) => {
+test('a missing or broken config, or a missing worker, is an error naming the file', PROCESSES, async (t) => {
   const { dir, config } = scratch(t);
   const missing = await runCli(t, ['--nproc', '1', '--worker', fixture('report-env'), `${dir}/nope.yaml`]);
   assert.equal(missing.code, 2);
@@ -58,7 +58,7 @@ test('a missing or broken config, or a missing worker, is an error naming the fi
   assert.match(noWorker.stderr, /--worker .*missing-worker\.js: no such file/);
 });
 
-test('--dry-run prints each rank environment for node 1 of 2 and starts nothing', async (t) => {
+test('--dry-run prints each rank environment for node 1 of 2 and starts nothing', PROCESSES, async (t) => {
   const { config, runDir } = scratch(t);
   const r = await runCli(t, [
     '--nnodes', '2', '--node-rank', '1', '--nproc', '2', '--master-addr', '10.1.2.3', '--master-port', '29511',

@@ -11,6 +11,9 @@ import { isRunning, processGroupOf } from './process-group.js';
 
 export const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
 
+/** For tests that run processes: a bug that hangs one fails the test instead of the whole run. */
+export const PROCESSES = { timeout: 180_000 };
+
 export function fixture(name: string): string {
   return fileURLToPath(new URL(`./fixtures/${name}.js`, import.meta.url));
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { fixture, runCli, scratch } from './harness.js';
+import { fixture, PROCESSES, runCli, scratch } from './harness.js';
 
-test('a --master-port already in use is refused before any worker starts', async (t) => {
+test('a --master-port already in use is refused before any worker starts', PROCESSES, async (t) => {
   const { config, runDir } = scratch(t);
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

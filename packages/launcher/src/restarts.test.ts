@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixture, jsonLines, runCli, scratch } from './harness.js';
+import { fixture, jsonLines, PROCESSES, runCli, scratch } from './harness.js';
 
-test('--max-restarts starts the group again with --resume and the next restart count, and it succeeds', async (t) => {
+test('--max-restarts starts the group again with --resume and the next restart count, and it succeeds', PROCESSES, async (t) => {
   const { config, runDir } = scratch(t);
   const r = await runCli(t, ['--nproc', '2', '--max-restarts', '2', '--run-dir', runDir, '--worker', fixture('fail-first-attempt'), config]);
   assert.equal(r.code, 0, r.stdout);
@@ -23,7 +23,7 @@ test('--max-restarts starts the group again with --resume and the next restart c
   assert.ok(lines.some((l) => l.rank === 'launcher' && String(l.msg).startsWith('rank 1 exited with code 1')));
 });
 
-test('without restarts left the launcher exits with the failed worker code', async (t) => {
+test('without restarts left the launcher exits with the failed worker code', PROCESSES, async (t) => {
   const { config, runDir } = scratch(t);
   const r = await runCli(t, ['--nproc', '2', '--run-dir', runDir, '--worker', fixture('fail-first-attempt'), config]);
   assert.equal(r.code, 1);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { alive, fixture, recordedPids, scratch, startCli, waitFor } from './harness.js';
+import { alive, fixture, PROCESSES, recordedPids, scratch, startCli, waitFor } from './harness.js';
 
 function startSleepers(t: Parameters<typeof scratch>[0]) {
   const { config, runDir } = scratch(t);
@@ -11,7 +11,7 @@ function startSleepers(t: Parameters<typeof scratch>[0]) {
 }
 
 for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
-  test(`${signal} to the launcher reaches every worker; it exits ${code} and leaves nothing behind`, async (t) => {
+  test(`${signal} to the launcher reaches every worker; it exits ${code} and leaves nothing behind`, PROCESSES, async (t) => {
     const { run, runDir } = startSleepers(t);
     await waitFor('three workers to start', () => recordedPids(runDir).length === 3);
     run.child.kill(signal);
@@ -25,7 +25,7 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
   });
 }
 
-test('when the launcher is SIGKILLed its workers and their children exit by themselves', async (t) => {
+test('when the launcher is SIGKILLed its workers and their children exit by themselves', PROCESSES, async (t) => {
   const { run, runDir } = startSleepers(t);
   await waitFor('three workers to start', () => recordedPids(runDir).length === 3);
   run.child.kill('SIGKILL');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { alive, fixture, jsonLines, recordedPids, runCli, scratch } from './harness.js';
+import { alive, fixture, jsonLines, PROCESSES, recordedPids, runCli, scratch } from './harness.js';
 
 async function runWithFailure(t: Parameters<typeof scratch>[0], failWith: string) {
   const { config, runDir } = scratch(t);
@@ -21,7 +21,7 @@ async function runWithFailure(t: Parameters<typeof scratch>[0], failWith: string
   return { r, runDir, report: String(report.msg) };
 }
 
-test('a worker exiting 3 stops the others; the launcher names the rank, the code and its last lines', async (t) => {
+test('a worker exiting 3 stops the others; the launcher names the rank, the code and its last lines', PROCESSES, async (t) => {
   const { r, runDir, report } = await runWithFailure(t, 'code:3');
   assert.equal(r.code, 3);
   assert.match(report, /^rank 1 exited with code 3; its last 20 line\(s\)/);
@@ -31,13 +31,13 @@ test('a worker exiting 3 stops the others; the launcher names the rank, the code
   for (const rank of [0, 2]) assert.ok(existsSync(join(runDir, `sigterm-${rank}`)), `rank ${rank} got SIGTERM`);
 });
 
-test('a worker killed by SIGKILL is reported by signal name', async (t) => {
+test('a worker killed by SIGKILL is reported by signal name', PROCESSES, async (t) => {
   const { r, report } = await runWithFailure(t, 'signal:SIGKILL');
   assert.equal(r.code, 128 + 9);
   assert.match(report, /^rank 1 was killed by SIGKILL/);
 });
 
-test('a child a worker leaves behind is stopped before the launcher exits', async (t) => {
+test('a child a worker leaves behind is stopped before the launcher exits', PROCESSES, async (t) => {
   const { config, runDir } = scratch(t);
   const r = await runCli(t, ['--nproc', '2', '--run-dir', runDir, '--worker', fixture('leave-child'), config]);
   assert.equal(r.code, 0, r.stdout);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { fixture, jsonLines, scratch, startCli } from './harness.js';
+import { fixture, jsonLines, PROCESSES, scratch, startCli } from './harness.js';
 
 const ADDRS = ['10.123.0.1', '10.123.0.2'];
 
@@ -64,7 +64,7 @@ function launchOnBothHosts(t: TestContext, extra: string[]) {
   );
 }
 
-test('two hosts: four ranks complete allreduces over tcp', { skip: cannotRun() }, async (t) => {
+test('two hosts: four ranks complete allreduces over tcp', { ...PROCESSES, skip: cannotRun() }, async (t) => {
   const runs = launchOnBothHosts(t, []);
   const results = await Promise.all(runs.map((r) => r.done));
   results.forEach(({ code }, node) => {
@@ -74,7 +74,7 @@ test('two hosts: four ranks complete allreduces over tcp', { skip: cannotRun() }
   });
 });
 
-test('two hosts: a rank dying on one host ends the launchers of both', { skip: cannotRun() }, async (t) => {
+test('two hosts: a rank dying on one host ends the launchers of both', { ...PROCESSES, skip: cannotRun() }, async (t) => {
   const runs = launchOnBothHosts(t, ['--set', 'fail_rank=3']);
   const results = await Promise.all(runs.map((r) => r.done));
   assert.equal(results[1].code, 7, runs[1].stdout());
@@ -83,7 +83,7 @@ test('two hosts: a rank dying on one host ends the launchers of both', { skip: c
   assert.match(runs[0].stdout(), /"msg":"rank [01] (exited with code|was killed by)/);
 });
 
-test('two hosts: after a rank dies both launchers restart and the group completes', { skip: cannotRun() }, async (t) => {
+test('two hosts: after a rank dies both launchers restart and the group completes', { ...PROCESSES, skip: cannotRun() }, async (t) => {
   const runs = launchOnBothHosts(t, ['--max-restarts', '1', '--set', 'fail_rank=3']);
   const results = await Promise.all(runs.map((r) => r.done));
   results.forEach(({ code }, node) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { launch } from './index.js';
-import { fixture, jsonLines, runCli, scratch } from './harness.js';
+import { fixture, jsonLines, PROCESSES, runCli, scratch } from './harness.js';
 
 interface Report {
   argv: string[];
@@ -15,7 +15,7 @@ function report(runDir: string, rank: number): Report {
   return JSON.parse(readFileSync(join(runDir, `env-${rank}.json`), 'utf8')) as Report;
 }
 
-test('workers get their rank environment and arguments, a log file each, and piped output is JSON with rank', async (t) => {
+test('workers get their rank environment and arguments, a log file each, and piped output is JSON with rank', PROCESSES, async (t) => {
   const { config, runDir } = scratch(t);
   const r = await runCli(t, [
     '--nproc', '3', '--threads', '2', '--gpus', 'none', '--comm-timeout', '2.5', '--run-id', 'env-test',
@@ -57,7 +57,7 @@ test('workers get their rank environment and arguments, a log file each, and pip
   assert.match(readFileSync(join(runDir, 'logs', 'launcher.log'), 'utf8'), /all 3 worker\(s\) finished/);
 });
 
-test('the run dir comes from --set run_dir, else the config run_dir, else runs/<config name>-<UTC time>', async (t) => {
+test('the run dir comes from --set run_dir, else the config run_dir, else runs/<config name>-<UTC time>', PROCESSES, async (t) => {
   const { dir, config } = scratch(t);
   const keyed = join(dir, 'keyed.yaml');
   writeFileSync(keyed, 'run_dir: from-config\nepochs: 1\n');
@@ -75,7 +75,7 @@ test('the run dir comes from --set run_dir, else the config run_dir, else runs/<
   assert.ok(existsSync(join(dir, 'runs', made[0], 'env-0.json')));
 });
 
-test('on a terminal the combined output reads [rank R] message', async (t) => {
+test('on a terminal the combined output reads [rank R] message', PROCESSES, async (t) => {
   const { config, runDir } = scratch(t);
   const output = new PassThrough();
   let text = '';

@@ -53,11 +53,6 @@ void* Scratch(ScratchSlot slot, size_t bytes) {
   return b.data.get();
 }
 
-bool SupportedActivation(const std::string& activation) {
-  return activation == "linear" || activation == "relu" || activation == "relu6" || activation == "elu" ||
-         activation == "leakyrelu" || activation == "sigmoid";
-}
-
 dnnl::primitive_attr MakeAttr(const std::string& activation, float alpha) {
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);

@@ -16,7 +16,8 @@ dnnl::stream& Stream();
 void SetThreads(int n);
 int Threads();
 
-// Scratch buffers, 64-byte aligned, grown on demand and kept; one per slot.
+// Scratch buffers, 64-byte aligned, grown on demand and kept: one for filters in the layout a
+// convolution asks for, one for oneDNN's own scratchpad.
 enum ScratchSlot { kScratchWeights, kScratchPad, kScratchCount };
 void* Scratch(ScratchSlot slot, size_t bytes);
 
@@ -24,9 +25,6 @@ void* Scratch(ScratchSlot slot, size_t bytes);
 // activation post-op named as in TensorFlow.js ("linear", "relu", "relu6", "elu",
 // "leakyrelu", "sigmoid"); throws on other names.
 dnnl::primitive_attr MakeAttr(const std::string& activation, float alpha);
-
-// True where `activation` is one MakeAttr can express.
-bool SupportedActivation(const std::string& activation);
 
 // Memory for `desc`: `user` itself where the layouts match, else scratch `slot`.
 dnnl::memory InLayout(const dnnl::memory::desc& desc, const dnnl::memory& user, ScratchSlot slot);

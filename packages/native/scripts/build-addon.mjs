@@ -16,6 +16,8 @@ const target = join(out, 'rwp_native.node');
 const cxx = process.env.CXX || 'g++';
 
 function skip(reason) {
+  // A previous build would not match these sources: better no addon than a stale one.
+  rmSync(target, { force: true });
   console.warn(`@rwp/native: not built: ${reason}`);
   console.warn('@rwp/native: the native backend is unavailable; training will use the wasm backend.');
   process.exit(0);
@@ -98,7 +100,6 @@ async function main() {
     encoding: 'utf8',
   });
   if (probe.status !== 0) {
-    rmSync(target, { force: true });
     skip(`the built addon does not load: ${probe.stderr.trim().split('\n')[0]}`);
   }
   console.log(`@rwp/native: built ${target} (${probe.stdout.trim()})`);

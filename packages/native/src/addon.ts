@@ -86,9 +86,24 @@ export interface Addon {
     dstStrides: number[],
     shape: number[],
   ): void;
+  /** Per channel (innermost axis): sumDy = sum of dy, sumDyXc = sum of dy * (x - mean). */
+  batchNormSums(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    channels: number,
+    sumDy: Float32Array,
+    sumDyXc: Float32Array,
+  ): void;
   /** out = scale * sum of x over axes; false (nothing written) for layouts it does not handle. */
   reduceSum(x: Float32Array, shape: number[], axes: number[], out: Float32Array, scale: number): boolean;
 }
+
+/** Every function above: an addon built from older sources lacks some. */
+const FUNCTIONS: readonly (keyof Addon)[] = [
+  'info', 'setThreads', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'matmul', 'maxPool', 'maxPoolGrad',
+  'avgPool', 'avgPoolGrad', 'binary', 'unary', 'addN', 'batchNorm', 'batchNormSums', 'copyStrided', 'reduceSum',
+];
 
 export const addonPath = fileURLToPath(new URL('../build/rwp_native.node', import.meta.url));
 
@@ -102,7 +117,11 @@ export function loadAddon(): { addon: Addon } | { error: string } {
     return loaded;
   }
   try {
-    loaded = { addon: createRequire(import.meta.url)(addonPath) as Addon };
+    const addon = createRequire(import.meta.url)(addonPath) as Addon;
+    const missing = FUNCTIONS.filter((f) => typeof addon[f] !== 'function');
+    loaded = missing.length
+      ? { error: `addon ${addonPath} is out of date (no ${missing.join(', ')}): run \`npm run build:native -w @rwp/native\`` }
+      : { addon };
   } catch (e) {
     loaded = { error: `addon ${addonPath} does not load: ${(e as Error).message}` };
   }

@@ -30,7 +30,7 @@ describe('native batchNorm', { skip: skipReason }, () => {
   });
 
   it('computes training-mode BatchNorm gradients (batch moments) like cpu', async () => {
-    await expectSameOnBoth(() => {
+    await expectNative('batchNormSums', () => expectSameOnBoth(() => {
       const x = randomTensor([3, 5, 4, 7], 8);
       const gamma = randomTensor([7], 9);
       const beta = randomTensor([7], 10);
@@ -40,6 +40,20 @@ describe('native batchNorm', { skip: skipReason }, () => {
         return tf.sum(tf.mul(tf.batchNorm(a, mean, variance, b, g, 1e-5), r));
       };
       return tf.grads(f)([x, gamma, beta]);
-    }, { atol: 1e-4, rtol: 1e-3 });
+    }, { atol: 1e-4, rtol: 1e-3 }));
+  });
+
+  it('computes the gradients of a FusedBatchNorm with given statistics like cpu', async () => {
+    await expectNative('batchNormSums', () =>
+      expectSameOnBoth(() => {
+        const x = randomTensor([2, 3, 4, 5], 12);
+        const mean = randomTensor([5], 13);
+        const variance = tf.add(tf.abs(randomTensor([5], 14)), 0.2);
+        const r = randomTensor([2, 3, 4, 5], 15);
+        const f = (a: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) =>
+          tf.sum(tf.mul(tf.batchNorm(a, m, v, o, s, 1e-3), r));
+        return tf.grads(f)([x, mean, variance, randomTensor([5], 16), randomTensor([5], 17)]);
+      }, { atol: 1e-4, rtol: 1e-3 }),
+    );
   });
 });

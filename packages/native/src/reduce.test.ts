@@ -29,6 +29,16 @@ describe('native Sum and Mean', { skip: skipReason }, () => {
     }
   }
 
+  it('computes the gradient of Mean like cpu (a broadcast of dy / n)', async () => {
+    await expectNative('copyStrided', () =>
+      expectSameOnBoth(() => {
+        const x = randomTensor([4, 5, 6, 7], 3);
+        const f = (a: tf.Tensor) => tf.add(tf.sum(tf.square(tf.mean(a, [1, 2]))), tf.sum(tf.mean(a, 0, true)));
+        return tf.grad(f)(x);
+      }, tol),
+    );
+  });
+
   it('falls back to cpu for interleaved axes', async () => {
     await expectSameOnBoth(() => {
       const x = randomTensor([4, 5, 6, 7], 2);

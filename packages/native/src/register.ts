@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { Addon } from './addon.js';
 import { NativeBackend } from './backend.js';
+import { registerNativeGradients } from './gradients.js';
 import { batchNormKernels } from './kernels/batchnorm.js';
 import { convKernels } from './kernels/conv.js';
 import { copyKernels } from './kernels/copy.js';
@@ -28,13 +29,24 @@ export const nativeKernels: readonly NativeKernel[] = [
 export function registerBackendAndKernels(addon: Addon): void {
   // Priority 0: the backend is used where it is asked for by name, never picked by default.
   tf.registerBackend(BACKEND_NAME, () => new NativeBackend(addon), 0);
-  const native = new Map(nativeKernels.map((k) => [k.kernelName, k.kernelFunc]));
-  for (const config of tf.getKernelsForBackend('cpu')) {
-    const nativeFunc = native.get(config.kernelName);
-    const cpuFunc = config.kernelFunc;
-    const kernelFunc: tf.KernelFunc = nativeFunc
-      ? (args) => nativeFunc(args as unknown as KernelArgs, cpuFunc)
-      : cpuFunc;
-    tf.registerKernel({ ...config, backendName: BACKEND_NAME, kernelFunc });
+  const cpu = new Map(tf.getKernelsForBackend('cpu').map((k) => [k.kernelName, k]));
+  const native = new Set(nativeKernels.map((k) => k.kernelName));
+  for (const config of cpu.values()) {
+    if (!native.has(config.kernelName)) tf.registerKernel({ ...config, backendName: BACKEND_NAME });
   }
+  for (const { kernelName, kernelFunc } of nativeKernels) {
+    const config = cpu.get(kernelName);
+    const fallback: tf.KernelFunc =
+      config?.kernelFunc ??
+      (() => {
+        throw new Error(`${kernelName}: no cpu kernel to fall back to`);
+      });
+    tf.registerKernel({
+      ...config,
+      kernelName,
+      backendName: BACKEND_NAME,
+      kernelFunc: (args) => kernelFunc(args as unknown as KernelArgs, fallback),
+    });
+  }
+  registerNativeGradients(BACKEND_NAME);
 }

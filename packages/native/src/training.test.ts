@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { setNativeThreads } from './index.js';
 import { expectClose, setup, skipReason, values } from './test-util.js';
 
 type T = tfl.SymbolicTensor;
@@ -65,12 +66,19 @@ async function train(backend: string, steps: number): Promise<{ grads: Float32Ar
 describe('training on native', { skip: skipReason }, () => {
   before(setup);
 
-  it('gives every gradient and weight the cpu backend gives, over three steps', async () => {
-    const cpu = await train('cpu', 3);
-    const native = await train('native', 3);
-    cpu.grads.forEach((g, i) => expectClose(native.grads[i], g, { atol: 1e-4, rtol: 1e-3 }, `gradient ${i}`));
-    cpu.weights.forEach((w, i) => expectClose(native.weights[i], w, { atol: 1e-4, rtol: 1e-3 }, `weight ${i}`));
-  });
+  for (const threads of [1, 2]) {
+    it(`gives every gradient and weight the cpu backend gives, over three steps, on ${threads} threads`, async () => {
+      setNativeThreads(threads);
+      try {
+        const cpu = await train('cpu', 3);
+        const native = await train('native', 3);
+        cpu.grads.forEach((g, i) => expectClose(native.grads[i], g, { atol: 1e-4, rtol: 1e-3 }, `gradient ${i}`));
+        cpu.weights.forEach((w, i) => expectClose(native.weights[i], w, { atol: 1e-4, rtol: 1e-3 }, `weight ${i}`));
+      } finally {
+        setNativeThreads(1);
+      }
+    });
+  }
 
   it('does not grow the tensor count or memory over repeated steps', async () => {
     await tf.setBackend('native');

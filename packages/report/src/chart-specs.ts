@@ -103,13 +103,14 @@ export function curveSpec(points: CurvePoint[], x: CurveX, y: CurveY, title: str
         ? [
             {
               mark: { type: 'area' as const, opacity: 0.18 },
-              encoding: { x: xEnc, y: { field: 'test_acc_lo', type: 'quantitative' as const }, y2: { field: 'test_acc_hi' }, color: { ...color, legend: null } },
+              encoding: { x: xEnc, y: { field: 'test_acc_lo', type: 'quantitative' as const }, y2: { field: 'test_acc_hi' }, color },
             },
           ]
         : []),
       { mark: { type: 'line', point: true }, encoding: { x: xEnc, y: yEnc, color } },
     ],
-    config: { ...CONFIG, legend: { orient: 'bottom', labelLimit: 400 } },
+    // The band's opacity would otherwise fade the legend's symbols too.
+    config: { ...CONFIG, legend: { orient: 'bottom', labelLimit: 400, symbolOpacity: 1 } },
   };
 }
 

@@ -1,4 +1,5 @@
-// FusedBatchNorm (the normalisation step; the batch statistics are separate Mean kernels).
+// FusedBatchNorm (the normalisation step; the batch statistics are separate Mean kernels), and
+// the per-channel sums its gradient needs (a kernel of this backend only: see gradients.ts).
 import { FusedBatchNorm } from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { type NativeKernel, type NativeKernelFunc, allFloat32, optional } from './kernel.js';
@@ -25,4 +26,19 @@ const batchNorm: NativeKernelFunc = (args, cpu) => {
   return backend.output(x.shape, out);
 };
 
-export const batchNormKernels: NativeKernel[] = [{ kernelName: FusedBatchNorm, kernelFunc: batchNorm }];
+/** Kernel name of batchNormSums: inputs dy, x, mean (per channel); outputs sum(dy), sum(dy * (x - mean)). */
+export const BATCH_NORM_SUMS = 'RwpBatchNormSums';
+
+const batchNormSums: NativeKernelFunc = ({ inputs, backend }) => {
+  const { dy, x, mean } = inputs;
+  const channels = mean.shape[0];
+  const sumDy = new Float32Array(channels);
+  const sumDyXc = new Float32Array(channels);
+  backend.addon.batchNormSums(backend.f32(dy), backend.f32(x), backend.f32(mean), channels, sumDy, sumDyXc);
+  return [backend.output([channels], sumDy), backend.output([channels], sumDyXc)];
+};
+
+export const batchNormKernels: NativeKernel[] = [
+  { kernelName: FusedBatchNorm, kernelFunc: batchNorm },
+  { kernelName: BATCH_NORM_SUMS, kernelFunc: batchNormSums },
+];

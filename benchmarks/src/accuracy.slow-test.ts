@@ -1,0 +1,52 @@
+// bench:accuracy end to end on a tiny model, then rwp-plot on the runs it kept.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { readPngChart, readSvgChart } from '@rwp/report/testing';
+
+const BENCH = fileURLToPath(new URL('./accuracy.js', import.meta.url));
+const PLOT = fileURLToPath(new URL('../../packages/report/dist/cli.js', import.meta.url));
+
+test('same step budget for every method; mean and std over seeds; curves, charts and report', () => {
+  const root = mkdtempSync(join(tmpdir(), 'bench-accuracy-'));
+  const out = join(root, 'out');
+  const args = ['--dataset', 'synthetic', '--model', 'mlp', '--epochs', '2', '--seeds', '2', '--batch', '8', '--limit-train', '64', '--limit-test', '32'];
+  const r = spawnSync(process.execPath, [BENCH, ...args, '--json', '--out', out, '--runs-dir', join(root, 'runs')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(rows.map((x) => [x.method, x.nproc]), [['sgd', 1], ['sam', 1], ['rwp', 2]]);
+  for (const row of rows) {
+    for (const f of ['test_acc_mean', 'test_acc_std', 'test_acc_by_seed', 'best_test_acc_mean', 'wall_seconds_total', 'wall_seconds_mean', 'train_seconds_mean', 'steps', 'seeds']) {
+      assert.ok(f in row && row[f] !== null, `${row.label}: ${f}`);
+    }
+    assert.deepEqual(row.seeds, [0, 1]);
+    assert.equal(row.steps, 2 * (64 / 8), `${row.label}: the same optimizer steps as SGD`);
+    const [a, b] = row.test_acc_by_seed;
+    assert.ok(Math.abs(row.test_acc_mean - (a + b) / 2) < 1e-12);
+    assert.ok(Math.abs(row.test_acc_std - Math.abs(a - b) / Math.SQRT2) < 1e-12);
+  }
+  const rwpMetrics = readFileSync(join(out, 'runs', 'rwp-par-seed1', 'metrics.jsonl'), 'utf8').trim().split('\n');
+  assert.equal(rwpMetrics.length, 4, 'parallel RWP on 2 ranks: two data passes per epoch, each with its line');
+  assert.ok(existsSync(join(out, 'runs', 'sgd-seed0', 'summary.json')));
+  const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+  assert.equal(results.runs.length, 6);
+
+  for (const name of ['accuracy-by-epoch', 'accuracy-by-time', 'loss-by-epoch']) {
+    const svg = readSvgChart(join(out, `${name}.svg`));
+    for (const label of ['sgd', 'sam', 'rwp, 2 ranks']) assert.ok(svg.texts.includes(label), `${name}: ${label}`);
+    assert.ok(readPngChart(join(out, `${name}.png`)).inked > 0);
+  }
+  const md = readFileSync(join(out, 'report.md'), 'utf8');
+  assert.match(md, /\| rwp, 2 ranks \| 2 \| 2 \| 16 \| [0-9.]+ ± [0-9.]+ \|/);
+  assert.match(md, /!\[accuracy-by-time\]\(accuracy-by-time\.png\)/);
+
+  const plots = join(root, 'plots');
+  const p = spawnSync(process.execPath, [PLOT, join(out, 'runs', 'sgd-seed0'), join(out, 'runs', 'rwp-par-seed0'), '--out', plots], { encoding: 'utf8' });
+  assert.equal(p.status, 0, p.stderr);
+  const texts = readSvgChart(join(plots, 'accuracy-by-epoch.svg')).texts;
+  assert.ok(texts.includes('sgd-seed0') && texts.includes('rwp-par-seed0'));
+});

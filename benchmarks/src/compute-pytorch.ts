@@ -1,0 +1,46 @@
+// The PyTorch side of the compute benchmark: benchmarks/compute_pytorch.py in serve mode, under
+// Debian's /usr/bin/python3 (the pyenv python first on the PATH has no torch), with every
+// thread pool of PyTorch and OpenBLAS held to the benchmark's thread count.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const PYTHON = '/usr/bin/python3';
+const SCRIPT = fileURLToPath(new URL('../compute_pytorch.py', import.meta.url));
+const HINT = 'apt-get install -y python3-torch libopenblas0-openmp';
+
+export class PyTorch {
+  private readonly lines: AsyncIterator<string>;
+  private stderr = '';
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
+    this.lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+  }
+
+  /** A running reference, or why there is none. */
+  static start(threads: number): PyTorch | string {
+    if (!existsSync(PYTHON)) return `${PYTHON} not found (${HINT})`;
+    const n = String(threads);
+    const child = spawn(PYTHON, [SCRIPT, '--threads', n, '--serve'], {
+      env: { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n },
+    });
+    return new PyTorch(child);
+  }
+
+  /** Step times in ms of `model` at `batch`, stepping for about `seconds`. */
+  async time(model: string, batch: number, seconds: number): Promise<number[]> {
+    this.child.stdin.write(`${model} ${batch} ${seconds}\n`);
+    const line = await this.lines.next();
+    if (line.done) {
+      const why = this.stderr.trim().split('\n').pop() ?? 'exited';
+      throw new Error(`PyTorch reference failed (${HINT}): ${why}`);
+    }
+    return JSON.parse(line.value) as number[];
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
+}
