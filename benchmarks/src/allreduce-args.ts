@@ -37,4 +37,8 @@ export interface AllreduceResult {
   time_us: number;
   algbw_gbps: number;
   busbw_gbps: number;
+  /** CPU time (all threads, user + system) of one rank per allreduce, averaged over ranks. */
+  cpu_us_per_rank: number;
+  /** Minor page faults of one rank per allreduce: fresh memory is slow to touch in a VM. */
+  page_faults_per_rank: number;
 }

@@ -40,21 +40,30 @@ async function main(): Promise<void> {
       const data = new Float32Array(n);
       const iters = iterOverride || defaultIters(bytes);
       const times: number[] = [];
+      let cpuUs = 0;
+      let faults = 0;
       for (let it = 0; it < WARMUP + iters; it++) {
         data.set(mine);
         await comm.barrier();
+        const r0 = process.resourceUsage();
         const t0 = process.hrtime.bigint();
         await comm.allreduce(data, 'sum');
         const t1 = process.hrtime.bigint();
-        if (it >= WARMUP) times.push(Number(t1 - t0) / 1000);
+        const r1 = process.resourceUsage();
+        if (it >= WARMUP) {
+          times.push(Number(t1 - t0) / 1000);
+          cpuUs += r1.userCPUTime + r1.systemCPUTime - r0.userCPUTime - r0.systemCPUTime;
+          faults += r1.minorPageFault - r0.minorPageFault;
+        }
         const bad = firstMismatch(data, want);
         if (bad >= 0) {
           throw new Error(`wrong allreduce result on rank ${pg.rank}, size ${bytes} B, iteration ${it}: element ${bad} is ${data[bad]}, expected ${want[bad]}`);
         }
       }
       // An allreduce takes as long as its slowest rank.
-      const all = await comm.allgather(times);
-      const slowest = times.map((_, i) => Math.max(...all.map((t) => t[i])));
+      const all = await comm.allgather({ times, cpuUs, faults });
+      const slowest = times.map((_, i) => Math.max(...all.map((a) => a.times[i])));
+      const perRank = (f: (a: (typeof all)[number]) => number) => all.reduce((s, a) => s + f(a), 0) / all.length / iters;
       slowest.sort((a, b) => a - b);
       const mid = slowest.length >> 1;
       const timeUs = slowest.length % 2 ? slowest[mid] : (slowest[mid - 1] + slowest[mid]) / 2;
@@ -68,6 +77,8 @@ async function main(): Promise<void> {
         time_us: Math.round(timeUs * 10) / 10,
         algbw_gbps: Math.round(algbw * 1000) / 1000,
         busbw_gbps: Math.round(((algbw * 2 * (pg.worldSize - 1)) / pg.worldSize) * 1000) / 1000,
+        cpu_us_per_rank: Math.round(perRank((a) => a.cpuUs)),
+        page_faults_per_rank: Math.round(perRank((a) => a.faults)),
       };
       if (pg.rank === 0) process.stdout.write(`${JSON.stringify(result)}\n`);
     }

@@ -58,8 +58,20 @@ function freePort(): Promise<number> {
 }
 
 function printTable(results: AllreduceResult[]): void {
-  const head = ['size', 'nproc', 'transport', 'iters', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)'];
-  const rows = results.map((r) => [formatSize(r.size_bytes), r.nproc, r.transport, r.iters, r.time_us.toFixed(1), r.algbw_gbps.toFixed(3), r.busbw_gbps.toFixed(3)].map(String));
+  const head = ['size', 'nproc', 'transport', 'iters', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)', 'cpu/rank (us)', 'faults/rank'];
+  const rows = results.map((r) =>
+    [
+      formatSize(r.size_bytes),
+      r.nproc,
+      r.transport,
+      r.iters,
+      r.time_us.toFixed(1),
+      r.algbw_gbps.toFixed(3),
+      r.busbw_gbps.toFixed(3),
+      r.cpu_us_per_rank,
+      r.page_faults_per_rank,
+    ].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   for (const row of [head, ...rows]) console.log(row.map((c, i) => c.padStart(widths[i])).join('  '));
 }

@@ -84,8 +84,8 @@ const ROGUE_FRAMES: Array<[string, RegExp]> = [
   ['run', /frame from another run/],
   ['kind', /op #1 is allreduce\(mean\) on rank 1 but allreduce\(sum\) here/],
   ['offset', /out-of-place frame: step 0, elements \[400, \+500\); expected step 0, elements \[500, \+500\)/],
-  ['length', /payload of 1996 bytes, header says 500 float32/],
-  ['garbage', /malformed frame: 1 parts, expected 2/],
+  ['count', /out-of-place frame: step 0, elements \[500, \+499\); expected step 0, elements \[500, \+500\)/],
+  ['garbage', /not an rwp frame: starts with 0x474554202f204854/],
 ];
 
 for (const [mode, message] of ROGUE_FRAMES) {

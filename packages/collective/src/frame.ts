@@ -1,6 +1,6 @@
-// The header of every data-plane frame. A frame is [header] or [header, payload] where the
-// payload is raw little-endian float32. Each field is checked on receive, so a frame from another
-// run, another operation or the wrong place in the ring is an error, never summed.
+// The header of every frame on a ring link: a header, then `count` raw little-endian float32.
+// Each field is checked on receive, so a frame from another run, another operation or the wrong
+// place in the ring is an error, never summed.
 
 export const FRAME_MAGIC = 0x31505752; // "RWP1" read as little-endian u32
 export const HEADER_BYTES = 36;
@@ -58,19 +58,15 @@ export class FrameError extends Error {
 }
 
 /**
- * Checks a received multipart message against the header this rank expects next; returns the
- * payload (or an empty buffer for frames without one). Throws FrameError on any mismatch.
+ * Checks a received header against the one this rank expects next; throws FrameError naming the
+ * first field that differs. The header's count fixes how many payload bytes follow it.
  */
-export function checkFrame(parts: Buffer[], want: FrameHeader, runId: string): Buffer {
-  const hasPayload = want.count > 0;
-  if (parts.length !== (hasPayload ? 2 : 1)) {
-    throw new FrameError(`malformed frame: ${parts.length} parts, expected ${hasPayload ? 2 : 1}`);
-  }
-  const head = parts[0];
+export function checkHeader(head: Uint8Array, want: FrameHeader, runId: string): void {
   if (head.length !== HEADER_BYTES) throw new FrameError(`malformed frame: header of ${head.length} bytes, expected ${HEADER_BYTES}`);
-  const magic = head.readUInt32LE(0);
-  if (magic !== FRAME_MAGIC) throw new FrameError(`not an rwp frame: magic 0x${magic.toString(16)}`);
-  const got = decodeFields(head);
+  const got = decodeHeader(head);
+  if (got === null) {
+    throw new FrameError(`not an rwp frame: starts with 0x${Buffer.from(head.subarray(0, 8)).toString('hex')}`);
+  }
   if (got.runHash !== want.runHash) {
     throw new FrameError(`frame from another run: run hash 0x${got.runHash.toString(16)}, this run "${runId}" has 0x${want.runHash.toString(16)}`);
   }
@@ -85,12 +81,12 @@ export function checkFrame(parts: Buffer[], want: FrameHeader, runId: string): B
       `out-of-place frame: step ${got.step}, elements [${got.offset}, +${got.count}); expected step ${want.step}, elements [${want.offset}, +${want.count})`,
     );
   }
-  if (!hasPayload) return Buffer.alloc(0);
-  const payload = parts[1];
-  if (payload.length !== want.count * 4) {
-    throw new FrameError(`payload of ${payload.length} bytes, header says ${want.count} float32 (${want.count * 4} bytes)`);
-  }
-  return payload;
+}
+
+/** The header's fields, or null when it does not start with the magic number. */
+export function decodeHeader(head: Uint8Array): FrameHeader | null {
+  const b = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
+  return b.readUInt32LE(0) === FRAME_MAGIC ? decodeFields(b) : null;
 }
 
 function decodeFields(b: Buffer): FrameHeader {

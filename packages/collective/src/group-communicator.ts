@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Dealer, Pair, Router } from 'zeromq';
+import type { Dealer, Router } from 'zeromq';
 import type { Communicator, ReduceOp } from './api.js';
 import type { ControlKind } from './control-protocol.js';
 import { MemberControl } from './control-member.js';
@@ -9,16 +9,17 @@ import { CollectiveError } from './errors.js';
 import type { Fault, Progress } from './fault.js';
 import { FrameError } from './frame.js';
 import { removeIpcSocket } from './host.js';
-import { Inbox } from './inbox.js';
-import { Outbox } from './outbox.js';
+import { PeerError } from './peer-error.js';
 import type { Transport } from './process-group-env.js';
-import { endpointOf, PeerError, rendezvous } from './rendezvous.js';
+import { endpointOf, rendezvous } from './rendezvous.js';
 import { ringAllreduce } from './ring-allreduce.js';
 import { ringBroadcast } from './ring-broadcast.js';
 import type { RingContext } from './ring-context.js';
+import { RingLinks } from './ring-links.js';
 import { mod } from './ring-plan.js';
 import { runIdHash } from './run-id.js';
-import { controlClientSocket, controlServerSocket, newContext, ringInSocket, ringOutSocket } from './zmq-sockets.js';
+import { ScratchPool } from './scratch-pool.js';
+import { controlClientSocket, controlServerSocket, newContext } from './zmq-sockets.js';
 
 /**
  * A peer's connection can drop a moment before the abort notice that explains it is read; waiting
@@ -41,7 +42,10 @@ export interface GroupConfig {
   warn: (message: string) => void;
 }
 
-/** A communicator of two or more processes: a ring of Pair sockets plus a control star around rank 0. */
+/**
+ * A communicator of two or more processes: a ring of stream links carrying float32 frames, plus a
+ * ZeroMQ star around rank 0 for the rendezvous, small values and failure notices.
+ */
 export class GroupCommunicator implements Communicator {
   readonly rank: number;
   readonly worldSize: number;
@@ -56,18 +60,22 @@ export class GroupCommunicator implements Communicator {
   private tornDown = false;
   private closing: Promise<void> | null = null;
   private progress: Progress = { peer: null, what: 'nothing' };
-  private readonly inbox = new Inbox();
-  private readonly ringIn: Pair;
-  private readonly ringOut: Pair;
+  private readonly links: RingLinks;
+  private readonly left: number;
   private readonly control: { kind: 'root'; plane: RootControl; socket: Router } | { kind: 'member'; plane: MemberControl; socket: Dealer };
-  private readonly ring: RingContext;
+  /** Set once the ring is linked. */
+  private ring: RingContext | null = null;
 
   constructor(private readonly cfg: GroupConfig) {
     this.rank = cfg.rank;
     this.worldSize = cfg.worldSize;
     const context = newContext();
-    this.ringIn = ringInSocket(context);
-    this.ringOut = ringOutSocket(context, cfg.timeoutMs);
+    this.left = mod(cfg.rank - 1, cfg.worldSize);
+    this.links = new RingLinks(
+      { rank: cfg.rank, worldSize: cfg.worldSize, left: this.left, right: mod(cfg.rank + 1, cfg.worldSize), runId: cfg.runId, runHash: runIdHash(cfg.runId) },
+      (peer, why) => this.peerLost(peer, why),
+      (why) => cfg.warn(`ring listener of rank ${cfg.rank}: ${why}`),
+    );
     const onFault = (f: Fault) => this.raise(f, this.rank === 0);
     if (cfg.rank === 0) {
       const socket = controlServerSocket(context);
@@ -79,26 +87,13 @@ export class GroupCommunicator implements Communicator {
       const socket = controlClientSocket(context, `${cfg.rank}-${randomBytes(6).toString('hex')}`, cfg.timeoutMs);
       this.control = { kind: 'member', plane: new MemberControl(socket, { rank: cfg.rank, onFault }), socket };
     }
-    this.ring = {
-      rank: cfg.rank,
-      worldSize: cfg.worldSize,
-      left: mod(cfg.rank - 1, cfg.worldSize),
-      right: mod(cfg.rank + 1, cfg.worldSize),
-      runId: cfg.runId,
-      runHash: runIdHash(cfg.runId),
-      chunkElems: cfg.chunkBytes / 4,
-      inbox: this.inbox,
-      outbox: new Outbox(this.ringOut),
-      progress: this.progress,
-    };
   }
 
   /** Binds, meets the other ranks and links the ring; rejects with a CollectiveError('rendezvous'). */
   async establish(): Promise<void> {
-    this.inbox.pump(this.ringIn);
     this.control.plane.start();
     const { cfg } = this;
-    await this.run('rendezvous', () =>
+    const writer = await this.run('rendezvous', () =>
       rendezvous({
         rank: cfg.rank,
         worldSize: cfg.worldSize,
@@ -108,30 +103,41 @@ export class GroupCommunicator implements Communicator {
         masterPort: cfg.masterPort,
         hostAddr: cfg.hostAddr,
         ipc: cfg.ipc,
-        ring: this.ring,
-        ringIn: this.ringIn,
-        ringOut: this.ringOut,
+        links: this.links,
         control: this.control,
         progress: this.progress,
-        watch: (socket, peer) => socket.events.on('disconnect', () => this.peerLost(peer)),
+        watchRoot: (socket) => socket.events.on('disconnect', () => this.peerLost(0, 'the control connection to rank 0 dropped')),
         onJoined: () => {
           this.joined = true;
         },
       }),
     );
+    this.ring = {
+      rank: cfg.rank,
+      worldSize: cfg.worldSize,
+      left: this.left,
+      right: mod(cfg.rank + 1, cfg.worldSize),
+      runId: cfg.runId,
+      runHash: runIdHash(cfg.runId),
+      chunkElems: cfg.chunkBytes / 4,
+      reader: this.links.reader,
+      writer,
+      pool: new ScratchPool(cfg.chunkBytes / 4),
+      progress: this.progress,
+    };
   }
 
   allreduce(data: Float32Array, op: ReduceOp = 'sum'): Promise<void> {
     if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('allreduce: data must be a Float32Array'));
     if (op !== 'sum' && op !== 'mean') return Promise.reject(new RangeError(`allreduce: op must be "sum" or "mean", got "${String(op)}"`));
-    return this.run('allreduce', (seq) => ringAllreduce(this.ring, data, seq, op === 'mean'));
+    return this.run('allreduce', (seq) => ringAllreduce(this.linked(), data, seq, op === 'mean'));
   }
 
   broadcast(data: Float32Array, root: number): Promise<void> {
     if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('broadcast: data must be a Float32Array'));
     const bad = this.checkRoot('broadcast', root);
     if (bad) return Promise.reject(bad);
-    return this.run('broadcast', (seq) => ringBroadcast(this.ring, data, root, seq));
+    return this.run('broadcast', (seq) => ringBroadcast(this.linked(), data, root, seq));
   }
 
   broadcastValue<T>(value: T | undefined, root: number): Promise<T> {
@@ -176,6 +182,11 @@ export class GroupCommunicator implements Communicator {
     });
   }
 
+  private linked(): RingContext {
+    if (this.ring === null) throw new Error('the ring is not linked');
+    return this.ring;
+  }
+
   private checkRoot(op: string, root: number): RangeError | null {
     return Number.isInteger(root) && root >= 0 && root < this.worldSize
       ? null
@@ -214,7 +225,7 @@ export class GroupCommunicator implements Communicator {
   }
 
   private faultFrom(e: unknown): Fault {
-    if (e instanceof FrameError) return { peer: this.ring.left, detail: `bad frame from rank ${this.ring.left}: ${e.message}`, origin: this.rank };
+    if (e instanceof FrameError) return { peer: this.left, detail: `bad frame from rank ${this.left}: ${e.message}`, origin: this.rank };
     if (e instanceof PeerError) return { peer: e.peer, detail: e.message, origin: this.rank };
     return { peer: null, detail: e instanceof Error ? e.message : String(e), origin: this.rank };
   }
@@ -224,11 +235,11 @@ export class GroupCommunicator implements Communicator {
     return new CollectiveError(op, this.rank, f.peer, detail);
   }
 
-  private peerLost(peer: number): void {
+  private peerLost(peer: number, why: string): void {
     if (this.leaving || this.fault !== null) return;
     setTimeout(() => {
       if (this.leaving) return;
-      const detail = `lost connection to rank ${peer}: its process died or stopped responding`;
+      const detail = `lost connection to rank ${peer}: its process died or stopped responding (${why})`;
       this.raise({ peer, detail, origin: this.rank }, peer !== 0);
     }, SETTLE_MS).unref();
   }
@@ -246,9 +257,8 @@ export class GroupCommunicator implements Communicator {
     if (this.tornDown) return;
     this.tornDown = true;
     this.leaving = true;
-    this.inbox.fail(new Error('the communicator is closed'));
-    this.ringIn.close();
-    this.ringOut.close();
+    this.links.reader.fail(new Error('the communicator is closed'));
+    this.links.close();
     if (this.cfg.ipc !== null) removeIpcSocket(this.cfg.ipc.dir, this.cfg.ipc.path);
     await this.control.plane.close(true);
   }

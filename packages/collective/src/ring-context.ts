@@ -1,6 +1,7 @@
-import type { Inbox } from './inbox.js';
-import type { Outbox } from './outbox.js';
 import type { Progress } from './fault.js';
+import type { FrameReader } from './frame-reader.js';
+import type { FrameWriter } from './frame-writer.js';
+import type { ScratchPool } from './scratch-pool.js';
 
 /** What a ring collective needs: this rank's place, its two links and where to record progress. */
 export interface RingContext {
@@ -13,7 +14,17 @@ export interface RingContext {
   runId: string;
   runHash: number;
   chunkElems: number;
-  inbox: Inbox;
-  outbox: Outbox;
+  reader: FrameReader;
+  writer: FrameWriter;
+  pool: ScratchPool;
   progress: Progress;
+}
+
+/** The bytes of a float32 array, without copying. */
+export function bytesOf(a: Float32Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+export function floatsOf(b: Uint8Array): Float32Array {
+  return new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4);
 }

@@ -18,18 +18,9 @@ function heartbeat(timeoutMs: number): { heartbeatInterval: number; heartbeatTim
 }
 
 /**
- * Ring sockets. High-water marks are off: the ring itself bounds what can be queued (a neighbour
- * runs at most one reduce-scatter ahead), and a full pipe would stop the I/O thread from reading
- * pings, which would look like a dead peer.
+ * High-water marks are off on the control sockets: messages are few and small, and a full pipe
+ * would stop the I/O thread from answering pings, which would look like a dead peer.
  */
-export function ringInSocket(context: zmq.Context): zmq.Pair {
-  return new zmq.Pair({ context, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0 });
-}
-
-export function ringOutSocket(context: zmq.Context, timeoutMs: number): zmq.Pair {
-  return new zmq.Pair({ context, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0, ...heartbeat(timeoutMs) });
-}
-
 export function controlServerSocket(context: zmq.Context): zmq.Router {
   return new zmq.Router({ context, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0 });
 }

@@ -3,7 +3,7 @@ import { LaunchError } from './errors.js';
 
 export type Transport = 'ipc' | 'tcp';
 
-/** What `rwp-launch` is asked to do; the CLI flags map one to one onto these fields. */
+/** What `rwp-launch` is asked to do: one field per CLI flag, plus output, pretty and graceSeconds for callers of launch(). */
 export interface LaunchOptions {
   /** The run config (YAML) every worker gets as its first argument. */
   config: string;

@@ -81,7 +81,7 @@ export class WorkerProcess {
   }
 
   /** Sends `signal` to the worker's whole process group; a group already gone is fine. */
-  signalGroup(signal: NodeJS.Signals | 0): void {
+  signalGroup(signal: NodeJS.Signals): void {
     if (this.pid === undefined) return;
     try {
       process.kill(-this.pid, signal);

@@ -25,6 +25,7 @@ struct Broadcast {
 
   Broadcast(const std::vector<int64_t>& a, const std::vector<int64_t>& b, const std::vector<int64_t>& out) {
     const size_t rank = out.size();
+    if (a.size() > rank || b.size() > rank) throw std::invalid_argument("an input has a higher rank than the output");
     std::vector<int64_t> ea(rank, 1), eb(rank, 1);
     std::copy(a.begin(), a.end(), ea.end() - a.size());
     std::copy(b.begin(), b.end(), eb.end() - b.size());

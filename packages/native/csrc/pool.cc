@@ -5,7 +5,6 @@
 #include <napi.h>
 
 #include <algorithm>
-#include <cstring>
 #include <limits>
 #include <vector>
 

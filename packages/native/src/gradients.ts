@@ -7,7 +7,9 @@
 // - Mean: dy / n broadcast in one pass (a Tile), where TensorFlow.js multiplies by a tensor of
 //   ones and divides.
 // The registry of gradients is global, so each override falls back to the original gradient on
-// other backends and in cases it does not cover (higher-order gradients included).
+// other backends and in cases it does not cover (higher-order gradients included). It wraps the
+// gradient registered when the backend is: tfjs-layers and @tensorflow/tfjs register theirs when
+// imported, so one imported later puts back the originals (same values, slower).
 import * as tf from '@tensorflow/tfjs-core';
 import { FusedBatchNorm, Mean, type GradConfig, type NamedAttrMap, type Tensor } from '@tensorflow/tfjs-core';
 import { BATCH_NORM_SUMS } from './kernels/batchnorm.js';
