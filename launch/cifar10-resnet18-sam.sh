@@ -4,13 +4,13 @@
 #   DATA_DIR=... launch/cifar10-resnet18-sam.sh [more rwp-launch flags, --set key=value ...]
 # DATA_DIR: the folder holding cifar-10-batches-bin.
 # RUN_DIR: default runs/cifar10-resnet18-sam. Running the script again with the same RUN_DIR
-# resumes from its last checkpoint (the worker is rwp-train --resume); rwp-launch restarts a
+# resumes from its last checkpoint (rwp-launch --resume); rwp-launch restarts a
 # failed group up to 3 times.
 # Several hosts: add --nnodes M --node-rank K --master-addr HOST (docs/deployment.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 : "${DATA_DIR:?set DATA_DIR to the folder holding cifar-10-batches-bin}"
 exec "$root/node_modules/.bin/rwp-launch" --nproc 1 --max-restarts 3 \
-  --worker "$root/packages/deploy/dist/resume-worker.js" \
+  --resume \
   --run-dir "${RUN_DIR:-runs/cifar10-resnet18-sam}" \
   "$root/configs/cifar10-resnet18-sam.yaml" --set "data.dir=$DATA_DIR" "$@"

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { launchDryRun, parseDryRun } from './dry-run.js';
-import { repoPath } from './repo.js';
+import { CLI_PATHS, repoPath } from './repo.js';
 import { resolveInChild } from './resolve-rank.js';
 import { scratchDir } from './scratch-dir.js';
 import { loadTrainConfig, parseTrainArgs, trainerAccepts } from './train-args.js';
@@ -18,7 +18,6 @@ const RECIPES: Record<string, { nproc: number; method: string }> = {
   'cifar10-resnet18-sam.sh': { nproc: 1, method: 'sam' },
 };
 
-const RESUME_WORKER = repoPath('packages/deploy/dist/resume-worker.js');
 
 function runRecipe(script: string, args: string[], env: Record<string, string>): ReturnType<typeof spawnSync> & { stdout: string; stderr: string } {
   return spawnSync('bash', [repoPath('launch', script), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env } });
@@ -38,7 +37,8 @@ for (const [script, recipe] of Object.entries(RECIPES)) {
     const workers = parseDryRun(r.stdout);
     assert.equal(workers.length, recipe.nproc);
     workers.forEach((w, i) => {
-      assert.equal(w.argv[0], RESUME_WORKER);
+      assert.equal(w.argv[0], CLI_PATHS['rwp-train']);
+      assert.ok(parseTrainArgs(w.argv.slice(1)).resume, 'running the recipe again continues the run');
       const id = resolveInChild(w.env);
       assert.deepEqual([id.rank, id.worldSize, id.localRank, id.localWorldSize, id.source], [i, recipe.nproc, i, recipe.nproc, 'launcher']);
     });
@@ -47,7 +47,7 @@ for (const [script, recipe] of Object.entries(RECIPES)) {
     const config = loadTrainConfig(args);
     assert.equal(config.data.dir, data);
     assert.equal(config.method.name, recipe.method);
-    const accepted = trainerAccepts(workers[0].argv.slice(1), RESUME_WORKER);
+    const accepted = trainerAccepts(workers[0].argv.slice(1));
     assert.ok(accepted.help, 'the worker prints rwp-train usage with --help');
     assert.ok(accepted.accepted, accepted.stdout + accepted.stderr);
   });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { fixture, PROCESSES, runCli, scratch } from './harness.js';
 
 const FLAGS = [
-  '--nproc', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--max-restarts', '--run-dir', '--run-id',
+  '--nproc', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--max-restarts', '--resume', '--run-dir', '--run-id',
   '--transport', '--comm-timeout', '--threads', '--gpus', '--worker', '--set', '--dry-run', '--help', '--version',
 ];
 

@@ -71,6 +71,7 @@ function buildProgram(): Command {
     .option('--master-addr <host>', 'address of node 0 that every host can reach (needed with --nnodes > 1; default 127.0.0.1)')
     .option('--master-port <port>', 'rendezvous port on node 0 (default: a free port on one host, 29500 on several)', port)
     .option('--max-restarts <r>', 'start the group again with --resume up to R times after a failure', wholeNumber(0), 0)
+    .option('--resume', 'continue from the checkpoint in the run directory if there is one (workers get --resume from the first start)')
     .option('--run-dir <dir>', 'run directory (default: --set run_dir, else run_dir in CONFIG, else runs/<config>-<UTC time>)')
     .option('--run-id <id>', 'rendezvous id shared by all hosts (default: random per start on one host, derived from master address, port and restart count on several)')
     .addOption(new Option('--transport <kind>', 'ipc: unix sockets between the ranks of a host (tcp between hosts); tcp: tcp everywhere (default: ipc on one host, tcp on several)').choices(['ipc', 'tcp']))
@@ -94,6 +95,7 @@ interface Flags {
   masterAddr?: string;
   masterPort?: number;
   maxRestarts: number;
+  resume?: boolean;
   runDir?: string;
   runId?: string;
   transport?: Transport;
@@ -123,6 +125,7 @@ async function main(argv: string[]): Promise<number> {
     masterAddr: f.masterAddr,
     masterPort: f.masterPort,
     maxRestarts: f.maxRestarts,
+    resume: f.resume === true,
     runDir: f.runDir,
     runId: f.runId,
     transport: f.transport,

@@ -16,6 +16,8 @@ export interface LaunchOptions {
   masterAddr?: string;
   masterPort?: number;
   maxRestarts?: number;
+  /** Pass --resume to the workers from the first start on (a restarted container continues its run). */
+  resume?: boolean;
   runDir?: string;
   runId?: string;
   transport?: Transport;

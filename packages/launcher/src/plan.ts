@@ -23,6 +23,7 @@ export interface Plan {
   gpus: GpuPlan;
   runId: string | undefined;
   maxRestarts: number;
+  resume: boolean;
 }
 
 /** What changes from one (re)start of the group to the next. */
@@ -54,6 +55,7 @@ export function resolvePlan(o: LaunchOptions, now = new Date()): Plan {
     gpus: planGpus(o.gpus ?? 'auto', process.env),
     runId: o.runId,
     maxRestarts: o.maxRestarts ?? 0,
+    resume: o.resume ?? false,
   };
 }
 

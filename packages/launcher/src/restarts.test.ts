@@ -30,3 +30,13 @@ test('without restarts left the launcher exits with the failed worker code', PRO
   assert.ok(!existsSync(join(runDir, 'attempt-1-rank-0.json')));
   assert.match(r.stdout, /rank 1 fails on purpose on the first attempt/);
 });
+
+test('--resume hands --resume to the workers from the first start (a restarted container continues)', PROCESSES, async (t) => {
+  const { config, runDir } = scratch(t);
+  const r = await runCli(t, ['--nproc', '2', '--resume', '--max-restarts', '1', '--run-dir', runDir, '--worker', fixture('fail-first-attempt'), config]);
+  assert.equal(r.code, 0, r.stdout);
+  for (const rank of [0, 1]) {
+    const argv = (JSON.parse(readFileSync(join(runDir, `attempt-0-rank-${rank}.json`), 'utf8')) as { argv: string[] }).argv;
+    assert.deepEqual(argv.slice(-3), ['--run-dir', runDir, '--resume']);
+  }
+});

@@ -12,7 +12,7 @@ export interface WorkerSpec {
 /** The workers this node starts for one attempt, with torchrun's variable names. */
 export function workerSpecs(plan: Plan, attempt: Attempt): WorkerSpec[] {
   const args = [plan.worker, plan.config, ...plan.sets.flatMap((s) => ['--set', s]), '--run-dir', plan.runDir];
-  if (attempt.restartCount > 0) args.push('--resume');
+  if (plan.resume || attempt.restartCount > 0) args.push('--resume');
   return Array.from({ length: plan.nproc }, (_, localRank) => {
     const rank = plan.nodeRank * plan.nproc + localRank;
     const env: Record<string, string> = {

@@ -6,13 +6,13 @@ import { CLI_PATHS, repoPath } from './repo.js';
 import { runNode } from './run-node.js';
 import { scratchDir } from './scratch-dir.js';
 
-// What a restarted container does: a fresh rwp-launch (restart count 0, so it passes no --resume)
-// with the resume worker, on a run directory that holds a checkpoint.
-test('a fresh rwp-launch with the resume worker continues from the checkpoint of the run directory', (t) => {
+// What a restarted container does: a fresh `rwp-launch --resume` (as in the recipes and Compose)
+// on a run directory that holds a checkpoint.
+test('a fresh rwp-launch --resume continues from the checkpoint of the run directory', (t) => {
   const runDir = join(scratchDir(t), 'run');
   const launch = (steps: number) =>
     runNode(
-      [CLI_PATHS['rwp-launch'], '--nproc', '1', '--gpus', 'none', '--worker', repoPath('packages/deploy/dist/resume-worker.js'), '--run-dir', runDir,
+      [CLI_PATHS['rwp-launch'], '--nproc', '1', '--gpus', 'none', '--resume', '--run-dir', runDir,
         repoPath('configs/smoke.yaml'), '--set', `train.max_steps=${steps}`],
       process.env,
     );
