@@ -82,8 +82,8 @@ dnnl::memory InLayout(const dnnl::memory::desc& desc, const dnnl::memory& user, 
 
 void Reorder(const dnnl::memory& from, const dnnl::memory& to) {
   if (from.get_data_handle() == to.get_data_handle()) return;
-  // Reorders are cached by their pair of layouts: creating one costs more than running it on
-  // the small tensors of a dense layer. A model has a few dozen pairs, so a list will do.
+  // Reorders are cached by their pair of layouts: creating one costs more than running it on a
+  // small filter. A model has a few dozen pairs, so a list will do.
   struct Entry {
     dnnl::memory::desc from, to;
     dnnl::reorder prim;

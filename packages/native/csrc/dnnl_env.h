@@ -29,7 +29,7 @@ dnnl::primitive_attr MakeAttr(const std::string& activation, float alpha);
 // Memory for `desc`: `user` itself where the layouts match, else scratch `slot`.
 dnnl::memory InLayout(const dnnl::memory::desc& desc, const dnnl::memory& user, ScratchSlot slot);
 
-// Copies between layouts; a no-op where `from` and `to` are the same memory.
+// Copies between layouts (filters); a no-op where `from` and `to` are the same memory.
 void Reorder(const dnnl::memory& from, const dnnl::memory& to);
 
 // Runs a primitive with the scratchpad its descriptor asks for and waits for it.
