@@ -5,6 +5,11 @@ import { defaultIters, type AllreduceResult } from './allreduce-args.js';
 
 const WARMUP = 3;
 
+/** Microseconds on a clock all processes of this host share. */
+function nowUs(): number {
+  return (performance.timeOrigin + performance.now()) * 1000;
+}
+
 /** Small integers, so every float32 sum is exact and each result can be checked for equality. */
 function input(rank: number, n: number): Float32Array {
   const a = new Float32Array(n);
@@ -39,19 +44,21 @@ async function main(): Promise<void> {
       const want = expected(pg.worldSize, n);
       const data = new Float32Array(n);
       const iters = iterOverride || defaultIters(bytes);
-      const times: number[] = [];
+      const starts: number[] = [];
+      const ends: number[] = [];
       let cpuUs = 0;
       let faults = 0;
       for (let it = 0; it < WARMUP + iters; it++) {
         data.set(mine);
         await comm.barrier();
         const r0 = process.resourceUsage();
-        const t0 = process.hrtime.bigint();
+        const t0 = nowUs();
         await comm.allreduce(data, 'sum');
-        const t1 = process.hrtime.bigint();
+        const t1 = nowUs();
         const r1 = process.resourceUsage();
         if (it >= WARMUP) {
-          times.push(Number(t1 - t0) / 1000);
+          starts.push(t0);
+          ends.push(t1);
           cpuUs += r1.userCPUTime + r1.systemCPUTime - r0.userCPUTime - r0.systemCPUTime;
           faults += r1.minorPageFault - r0.minorPageFault;
         }
@@ -60,9 +67,10 @@ async function main(): Promise<void> {
           throw new Error(`wrong allreduce result on rank ${pg.rank}, size ${bytes} B, iteration ${it}: element ${bad} is ${data[bad]}, expected ${want[bad]}`);
         }
       }
-      // An allreduce takes as long as its slowest rank.
-      const all = await comm.allgather({ times, cpuUs, faults });
-      const slowest = times.map((_, i) => Math.max(...all.map((a) => a.times[i])));
+      // An allreduce runs from the moment the last rank calls it until the last rank has its result;
+      // ranks leave the barrier before it at different times, which is not the allreduce's doing.
+      const all = await comm.allgather({ starts, ends, cpuUs, faults });
+      const slowest = starts.map((_, i) => Math.max(...all.map((a) => a.ends[i])) - Math.max(...all.map((a) => a.starts[i])));
       const perRank = (f: (a: (typeof all)[number]) => number) => all.reduce((s, a) => s + f(a), 0) / all.length / iters;
       slowest.sort((a, b) => a - b);
       const mid = slowest.length >> 1;

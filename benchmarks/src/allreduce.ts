@@ -1,6 +1,7 @@
 // Allreduce benchmark: starts --nproc ranks of @rwp/collective on this host, times a float32 sum
-// allreduce per size (median over iterations of the slowest rank, after warm-up), checks every
-// result and prints a table or JSON lines. busbw = algbw * 2(N-1)/N, as in nccl-tests.
+// allreduce per size (median over iterations, after warm-up, of the time from the last rank's call
+// to the last rank's return), checks every result and prints a table or JSON lines.
+// busbw = algbw * 2(N-1)/N, as in nccl-tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';

@@ -57,6 +57,8 @@ test('step-time results: ratios to SGD and SAM per repeat, images per second, th
   assert.equal(byLabel['sgd'].other_cores, 1, 'the mean over repeats');
   assert.equal(byLabel['sgd'].cores_used, 0.9);
   assert.equal(byLabel['rwp, 2 ranks'].other_cores, null, 'unknown when a repeat could not measure it');
+  assert.deepEqual(byLabel['sgd'].other_cores_by_repeat, [0.5, 1.5]);
+  assert.deepEqual(byLabel['rwp, 2 ranks'].other_cores_by_repeat, [0.5, null]);
 });
 
 function accuracyRun(dir: string, testAcc: number, wall: number, steps: number): RunRecord {

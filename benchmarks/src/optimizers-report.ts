@@ -70,6 +70,19 @@ export function timeBreakdownLines(results: MethodResult[]): string[] {
     });
 }
 
+/** One row per repeat: each method's median step and ratio to SGD, and how busy the host was. */
+export function repeatRows(results: MethodResult[]): string[][] {
+  const repeats = results[0]?.repeats ?? 0;
+  return Array.from({ length: repeats }, (_, k) => {
+    const others = results.map((r) => r.other_cores_by_repeat[k]).filter((x): x is number => x !== null);
+    return [
+      String(k + 1),
+      ...results.map((r) => `${r.step_ms_median_by_repeat[k].toFixed(1)} (${r.ratio_to_sgd_by_repeat[k].toFixed(2)}x)`),
+      others.length ? `${Math.min(...others).toFixed(2)}-${Math.max(...others).toFixed(2)}` : '–',
+    ];
+  });
+}
+
 export interface OptimizersMeta {
   command: string;
   model: string;
@@ -128,6 +141,11 @@ export async function writeOptimizersReport(out: string, results: MethodResult[]
     '',
     ...timeBreakdownLines(results),
     '',
+    '## Per repeat',
+    '',
+    'Median ms per step and, in brackets, the ratio to SGD in the same repeat; the CPU other processes used during the repeat\'s runs (min-max over its runs, in cores).',
+    '',
+    markdownTable(['repeat', ...results.map((r) => r.label), 'other procs, cores'], repeatRows(results), [false, ...results.map(() => true), true]),
     '## Runs',
     '',
     markdownTable(

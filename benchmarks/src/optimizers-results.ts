@@ -36,6 +36,7 @@ export interface MethodResult extends StepStats {
   cores_used: number | null;
   /** Cores' worth of CPU other processes on the host used during the runs, mean over repeats. */
   other_cores: number | null;
+  other_cores_by_repeat: Array<number | null>;
 }
 
 export function methodResults(specs: MethodSpec[], runs: TimedRun[], warmup: number, batch: number): MethodResult[] {
@@ -49,9 +50,10 @@ export function methodResults(specs: MethodSpec[], runs: TimedRun[], warmup: num
   const perRepeat = (key: string) => grouped.get(key)!.map((steps) => stepStats(steps).step_ms_median);
   const sgd = perRepeat('sgd');
   const sam = perRepeat('sam');
+  const shares = (key: string) => runs.filter((r) => r.spec.key === key).sort((a, b) => a.repeat - b.repeat).map((r) => r.cpu);
   const cpuMean = (key: string, k: keyof CpuShare) => {
-    const shares = runs.filter((r) => r.spec.key === key).map((r) => r.cpu);
-    return shares.every((c) => c !== null) ? mean(shares.map((c) => c![k])) : null;
+    const mine = shares(key);
+    return mine.every((c) => c !== null) ? mean(mine.map((c) => c![k])) : null;
   };
   return specs.map((spec) => {
     const repeats = grouped.get(spec.key)!;
@@ -87,6 +89,7 @@ export function methodResults(specs: MethodSpec[], runs: TimedRun[], warmup: num
       images_per_step: images,
       cores_used: cpuMean(spec.key, 'cores_used'),
       other_cores: cpuMean(spec.key, 'other_cores'),
+      other_cores_by_repeat: shares(spec.key).map((c) => c?.other_cores ?? null),
     };
   });
 }

@@ -16,6 +16,7 @@ const FIELDS = [
   'method', 'label', 'nproc', 'step_ms_median', 'step_ms_p10', 'step_ms_p90', 'ratio_to_sgd', 'comm_ms_median', 'comm_share', 'images_per_s',
   'compute_ms_median', 'data_ms_median', 'transfer_ms_median', 'wait_ms_median', 'wait_share', 'other_ms_median', 'compute_ms_median_by_rank',
   'step_ms_mean', 'ratio_to_sam', 'ratio_to_sgd_by_repeat', 'step_ms_median_by_repeat', 'steps', 'repeats', 'batch_per_rank', 'images_per_step',
+  'cores_used', 'other_cores', 'other_cores_by_repeat',
 ];
 
 test('--json: one object per method with every field; ratios, files, charts and report', () => {
@@ -58,6 +59,8 @@ test('--json: one object per method with every field; ratios, files, charts and 
   assert.match(md, /\| rwp, 2 ranks \| 2 \|/);
   assert.match(md, /!\[time per optimizer step\]\(step-times\.png\)/);
   assert.match(md, /## Where the time goes/);
+  assert.match(md, /## Per repeat/);
+  assert.match(md, /\| 2 \| [0-9.]+ \(1\.00x\) \|/, 'a row for the second repeat');
 });
 
 test('the table names every method; a run that fails stops the benchmark naming the run', () => {

@@ -42,7 +42,8 @@ export class FrameReader {
   /** Resumes reading; set once the socket exists. */
   resume: () => void = () => undefined;
 
-  constructor(private readonly runId: string) {}
+  /** `onBadFrame` hears of a frame error at once, even when no op is waiting. */
+  constructor(private readonly runId: string, private readonly onBadFrame: (e: FrameError) => void) {}
 
   /** The `onread` option for net.connect(). */
   readonly onread = {
@@ -78,6 +79,7 @@ export class FrameReader {
     if (this.error !== null) return;
     this.error = error;
     for (const e of this.queue.splice(0)) e.arrived.reject(error);
+    if (error instanceof FrameError) this.onBadFrame(error);
   }
 
   private consume(n: number): boolean {

@@ -75,6 +75,7 @@ export class GroupCommunicator implements Communicator {
       { rank: cfg.rank, worldSize: cfg.worldSize, left: this.left, right: mod(cfg.rank + 1, cfg.worldSize), runId: cfg.runId, runHash: runIdHash(cfg.runId) },
       (peer, why) => this.peerLost(peer, why),
       (why) => cfg.warn(`ring listener of rank ${cfg.rank}: ${why}`),
+      (e) => this.raise(this.faultFrom(e), this.rank === 0 || this.joined),
     );
     const onFault = (f: Fault) => this.raise(f, this.rank === 0);
     if (cfg.rank === 0) {
@@ -176,7 +177,8 @@ export class GroupCommunicator implements Communicator {
     return this.run(kind, (seq) => {
       this.progress.lazy = () => {
         const peer = this.control.plane.waitingOn(seq);
-        return { peer, what: `rank ${peer} to join op #${seq} ${kind}` };
+        const what = this.rank === 0 ? `rank ${peer} to join op #${seq} ${kind}` : `rank 0 to finish op #${seq} ${kind} (it waits for every rank to join)`;
+        return { peer, what };
       };
       return this.control.plane.gather(seq, kind, root, value);
     });

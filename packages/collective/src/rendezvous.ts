@@ -113,14 +113,14 @@ async function linkRing(s: GroupSetup, peers: PeerInfo[]): Promise<FrameWriter> 
   const left = (s.rank + s.worldSize - 1) % s.worldSize;
   const right = (s.rank + 1) % s.worldSize;
   const from = peers[left];
-  const address = s.transport === 'ipc' && from.ipc !== null && from.hostKey === me.hostKey ? from.ipc : from.tcp;
-  if (address === null) throw new PeerError(left, `rank ${left} registered no address reachable from ${me.host}`);
-  const linked = s.links.connectLeft(address);
+  const urls = [s.transport === 'ipc' && from.hostKey === me.hostKey ? from.ipc : null, from.tcp].filter((u): u is string => u !== null);
+  if (urls.length === 0) throw new PeerError(left, `rank ${left} registered no address reachable from ${me.host}`);
+  const linked = s.links.connectLeft(urls);
   s.progress.peer = right;
   s.progress.what = `rank ${right} to connect its ring link`;
   const writer = await s.links.waitRight();
   s.progress.peer = left;
-  s.progress.what = `rank ${left} to answer on its ring link at ${address}`;
+  s.progress.what = `rank ${left} to answer on its ring link at ${urls.join(' or ')}`;
   await linked;
   return writer;
 }

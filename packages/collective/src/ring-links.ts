@@ -1,6 +1,6 @@
 import { unlinkSync } from 'node:fs';
 import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
-import { checkHeader, encodeHeader, FrameKind, HEADER_BYTES, type FrameHeader } from './frame.js';
+import { checkHeader, encodeHeader, FrameKind, HEADER_BYTES, type FrameError, type FrameHeader } from './frame.js';
 import { FrameReader } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
 import { PeerError } from './peer-error.js';
@@ -42,8 +42,10 @@ export class RingLinks {
     private readonly onLost: (peer: number, why: string) => void,
     /** A connection that is not our right neighbour of this run was turned away. */
     private readonly onStranger: (why: string) => void,
+    /** The left neighbour sent a frame that is not the one expected. */
+    onBadFrame: (e: FrameError) => void,
   ) {
-    this.reader = new FrameReader(id.runId);
+    this.reader = new FrameReader(id.runId, onBadFrame);
     this.rightLinked = new Promise((resolve) => {
       this.resolveRight = resolve;
     });
@@ -68,19 +70,34 @@ export class RingLinks {
   }
 
   /**
-   * Connects to the left neighbour at an ipc:// or tcp:// URL and introduces this rank; resolves
-   * once the left neighbour's link frame has come back.
+   * Connects to the left neighbour at the first of `urls` (ipc:// or tcp://) that accepts, and
+   * introduces this rank; resolves once the left neighbour's link frame has come back.
    */
-  connectLeft(url: string): Promise<Uint8Array> {
+  connectLeft(urls: string[]): Promise<Uint8Array> {
     const linked = this.reader.expect(linkHeader(this.id, this.id.left), () => new Uint8Array(0));
-    const target = parseUrl(url);
-    const socket = 'path' in target ? netConnect({ path: target.path, onread: this.reader.onread }) : netConnect({ ...target, onread: this.reader.onread });
-    this.inSocket = socket;
-    if ('host' in target) socket.setNoDelay(true);
-    this.reader.resume = () => socket.resume();
-    socket.on('error', () => undefined); // 'close' follows and says the link is gone
-    socket.on('close', () => this.lost(this.id.left, `the link from rank ${this.id.left} (${url}) closed`));
-    socket.write(encodeHeader(linkHeader(this.id, this.id.rank)));
+    const attempt = (i: number) => {
+      const url = urls[i];
+      const target = parseUrl(url);
+      const socket = 'path' in target ? netConnect({ path: target.path, onread: this.reader.onread }) : netConnect({ ...target, onread: this.reader.onread });
+      this.inSocket = socket;
+      this.reader.resume = () => socket.resume();
+      if ('host' in target) socket.setNoDelay(true);
+      let connected = false;
+      let failure = '';
+      socket.on('connect', () => {
+        connected = true;
+      });
+      socket.on('error', (e) => {
+        failure = `: ${e.message}`;
+      });
+      socket.on('close', () => {
+        // A socket file this host cannot see (another mount namespace, say): fall back to TCP.
+        if (!connected && i + 1 < urls.length && !this.closed) attempt(i + 1);
+        else this.lost(this.id.left, `the link from rank ${this.id.left} at ${url} closed${failure}`);
+      });
+      socket.write(encodeHeader(linkHeader(this.id, this.id.rank)));
+    };
+    attempt(0);
     return linked;
   }
 

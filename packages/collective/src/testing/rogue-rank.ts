@@ -49,6 +49,7 @@ const rank0Linked = new Promise<Socket>((resolve) => {
   toRank0 = resolve;
 });
 const server = createServer((socket) => {
+  socket.on('error', () => undefined); // rank 0 resets the link when it gives up
   void readBytes(socket, HEADER_BYTES).then(() => {
     socket.write(link);
     toRank0(socket);
@@ -61,6 +62,7 @@ dealer.connect(`tcp://${pg.masterAddr}:${pg.masterPort}`);
 plane.hello(pg.runId, pg.worldSize, { rank: pg.rank, host: hostname(), hostKey: 'rogue', pid: process.pid, ipc: null, tcp: `tcp://127.0.0.1:${port}` });
 const peers = await plane.waitWelcome();
 const fromRank0 = netConnect(parseUrl(peers[0].tcp!) as { host: string; port: number });
+fromRank0.on('error', () => undefined);
 fromRank0.write(link);
 await readBytes(fromRank0, HEADER_BYTES);
 const socket = await rank0Linked;
