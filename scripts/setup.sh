@@ -27,5 +27,3 @@ npm ci --no-audit --no-fund
 # without it if a compiler or the library is missing; training then uses wasm).
 npm run build:native -w @rwp/native
 npm run build
-# npm ci linked the CLIs before they were compiled: make them executable for npx.
-chmod +x packages/*/dist/cli.js
