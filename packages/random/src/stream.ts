@@ -37,13 +37,42 @@ function keyWords(key: ReadonlyArray<number | string>): number[] {
   return words;
 }
 
+const ZIG_R = 3.442619855899;
+
+/** The ziggurat's tables: layer edges x_i, scaled for signed 32-bit draws. */
+function zigguratTables(): { k: Uint32Array; w: Float64Array; f: Float64Array } {
+  const m = 2 ** 31;
+  const v = 9.91256303526217e-3;
+  const k = new Uint32Array(128);
+  const w = new Float64Array(128);
+  const f = new Float64Array(128);
+  let d = ZIG_R;
+  let t = d;
+  const q = v / Math.exp(-0.5 * d * d);
+  k[0] = Math.floor((d / q) * m);
+  k[1] = 0;
+  w[0] = q / m;
+  w[127] = d / m;
+  f[0] = 1;
+  f[127] = Math.exp(-0.5 * d * d);
+  for (let i = 126; i >= 1; i--) {
+    d = Math.sqrt(-2 * Math.log(v / d + Math.exp(-0.5 * d * d)));
+    k[i + 1] = Math.floor((d / t) * m);
+    t = d;
+    f[i] = Math.exp(-0.5 * d * d);
+    w[i] = d / m;
+  }
+  return { k, w, f };
+}
+
+const ZIG = zigguratTables();
+
 /** xoshiro128** seeded from a hash of the key. */
 export class RandomStream {
   private s0: number;
   private s1: number;
   private s2: number;
   private s3: number;
-  private spare = NaN;
 
   constructor(key: ReadonlyArray<number | string>) {
     const words = keyWords(key);
@@ -79,18 +108,32 @@ export class RandomStream {
     return Math.floor(this.uniform() * n);
   }
 
-  /** Standard normal (Box-Muller; the second value of each pair is kept for the next call). */
+  /**
+   * Standard normal by Marsaglia and Tsang's ziggurat (128 layers): one 32-bit draw and a
+   * comparison for ~99% of values, where Box-Muller needs a log, a root and two trig calls.
+   * The perturbation draws one per weight every step, so this is on the hot path.
+   */
   normal(): number {
-    if (!Number.isNaN(this.spare)) {
-      const v = this.spare;
-      this.spare = NaN;
-      return v;
+    let hz = this.nextUint32() | 0;
+    let iz = hz & 127;
+    if (Math.abs(hz) < ZIG.k[iz]) return hz * ZIG.w[iz];
+    for (;;) {
+      if (iz === 0) {
+        // The tail beyond R, by Marsaglia's exponential method.
+        let x: number;
+        let y: number;
+        do {
+          x = -Math.log(1 - this.uniform()) / ZIG_R;
+          y = -Math.log(1 - this.uniform());
+        } while (y + y < x * x);
+        return hz > 0 ? ZIG_R + x : -ZIG_R - x;
+      }
+      const x = hz * ZIG.w[iz];
+      if (ZIG.f[iz] + this.uniform() * (ZIG.f[iz - 1] - ZIG.f[iz]) < Math.exp(-0.5 * x * x)) return x;
+      hz = this.nextUint32() | 0;
+      iz = hz & 127;
+      if (Math.abs(hz) < ZIG.k[iz]) return hz * ZIG.w[iz];
     }
-    const u1 = 1 - this.uniform();
-    const u2 = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    this.spare = r * Math.sin(2 * Math.PI * u2);
-    return r * Math.cos(2 * Math.PI * u2);
   }
 
   /** Fills `out` with N(0, std^2) samples. */

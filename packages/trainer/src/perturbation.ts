@@ -31,7 +31,11 @@ export function filterwiseNoise(
   if (shape.length >= 2) {
     const norms = filterNorms(values, shape);
     const out = norms.length;
-    for (let i = 0; i < values.length; i++) eps[i] = rng.normal() * gamma * norms[i % out];
+    for (let j = 0; j < out; j++) norms[j] *= gamma;
+    // Row by row (every output filter once per row), in element order, so the draws stay in order.
+    for (let row = 0; row < values.length; row += out) {
+      for (let j = 0; j < out; j++) eps[row + j] = rng.normal() * norms[j];
+    }
   } else {
     let sq = 0;
     for (let i = 0; i < values.length; i++) sq += values[i] * values[i];
