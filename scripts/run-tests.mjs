@@ -20,5 +20,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 const extra = process.argv.slice(2).filter((a) => a !== '--quick');
-const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...extra, ...files], { stdio: 'inherit' });
+// One file at a time: the multi-process tests need the cores. A test still running after
+// 5 minutes is cancelled (and fails the run) rather than holding CI until its deadline.
+const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=300000', ...extra, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
