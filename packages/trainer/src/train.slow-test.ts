@@ -12,7 +12,7 @@ const SMALL = ['--set', 'threads=1', '--set', 'data.limit_train=256', '--set', '
 test('sequential RWP in one process and parallel RWP on 2 ranks are the same computation', async () => {
   const seq = tmp();
   const par = tmp();
-  const steps = ['--set', 'train.max_steps=5'];
+  const steps = ['--set', 'train.max_steps=20', '--set', 'train.epochs=2'];
   const a = await run([TRAIN_CLI, SMOKE_CONFIG, '--run-dir', seq, ...SMALL, ...steps]);
   assert.equal(a.code, 0, a.out);
   const b = await run([LAUNCH_CLI, '--nproc', '2', SMOKE_CONFIG, '--run-dir', par, ...SMALL, ...steps]);
@@ -24,10 +24,23 @@ test('sequential RWP in one process and parallel RWP on 2 ranks are the same com
   // ... and they did train: the weights moved away from the initial ones of another seed's run.
   const s1 = JSON.parse(readFileSync(join(seq, 'summary.json'), 'utf8'));
   const s2 = JSON.parse(readFileSync(join(par, 'summary.json'), 'utf8'));
-  assert.equal(s1.steps, 5);
-  assert.equal(s2.steps, 5);
+  assert.equal(s1.steps, 20);
+  assert.equal(s2.steps, 20);
   assert.equal(s1.world_size, 1);
   assert.equal(s2.world_size, 2);
+});
+
+test('RWP with gamma 0 on 2 ranks equals SGD on the union of the two batches (a model without BatchNorm)', async () => {
+  const rwp = tmp();
+  const sgd = tmp();
+  const common = [...SMALL, '--set', 'train.max_steps=8', '--set', 'optim.schedule=constant'];
+  const a = await run([LAUNCH_CLI, '--nproc', '2', SMOKE_CONFIG, '--run-dir', rwp, ...common, '--set', 'method.gamma=0']);
+  assert.equal(a.code, 0, a.out);
+  // Batch 32 on one replica takes, step by step, the same 32 shuffled images as 2 replicas of 16.
+  const b = await run([TRAIN_CLI, SMOKE_CONFIG, '--run-dir', sgd, ...common, '--set', 'method.name=sgd', '--set', 'data.batch_size=32']);
+  assert.equal(b.code, 0, b.out);
+  const diff = maxAbsDiff(finalWeights(rwp), finalWeights(sgd));
+  assert.ok(diff < 1e-5, `weights differ by ${diff}`);
 });
 
 test('a run stopped mid-epoch and resumed ends exactly as an uninterrupted run', async () => {
