@@ -23,8 +23,8 @@ export interface AccuracyOptions {
 export function parseAccuracyOptions(argv: string[]): AccuracyOptions {
   const program = new Command('bench:accuracy')
     .description(
-      'Final test accuracy and wall time of SGD (1 rank), SAM (1 rank) and parallel RWP (--nproc-rwp ranks)\n' +
-        'with the same budget of optimizer steps (train.epochs E for each: the trainer gives RWP as many steps\n' +
+      'Final test accuracy and wall time of SGD (1 rank), SAM (1 rank) and parallel RWP (--nproc-rwp ranks) ' +
+        'with the same budget of optimizer steps (train.epochs E for each: the trainer gives RWP as many steps ' +
         'as SGD), over several seeds, through the real rwp-train and rwp-launch, one thread per rank.',
     )
     .option('--dataset <name>', 'data.dataset', 'fashion-mnist')

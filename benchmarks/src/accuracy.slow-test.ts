@@ -1,7 +1,7 @@
 // bench:accuracy end to end on a tiny model, then rwp-plot on the runs it kept.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,8 +11,9 @@ import { readPngChart, readSvgChart } from '@rwp/report/testing';
 const BENCH = fileURLToPath(new URL('./accuracy.js', import.meta.url));
 const PLOT = fileURLToPath(new URL('../../packages/report/dist/cli.js', import.meta.url));
 
-test('same step budget for every method; mean and std over seeds; curves, charts and report', () => {
+test('same step budget for every method; mean and std over seeds; curves, charts and report', (t) => {
   const root = mkdtempSync(join(tmpdir(), 'bench-accuracy-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
   const out = join(root, 'out');
   const args = ['--dataset', 'synthetic', '--model', 'mlp', '--epochs', '2', '--seeds', '2', '--batch', '8', '--limit-train', '64', '--limit-test', '32'];
   const r = spawnSync(process.execPath, [BENCH, ...args, '--json', '--out', out, '--runs-dir', join(root, 'runs')], { encoding: 'utf8' });

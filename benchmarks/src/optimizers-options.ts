@@ -22,8 +22,8 @@ export interface OptimizersOptions {
 export function parseOptimizersOptions(argv: string[]): OptimizersOptions {
   const program = new Command('bench:optimizers')
     .description(
-      'Time per optimizer step of SGD (1 rank), SAM (1 rank), RWP in sequence (1 rank) and RWP in parallel\n' +
-        '(--nproc-rwp ranks through rwp-launch), one after another on the same model, data and per-rank batch,\n' +
+      'Time per optimizer step of SGD (1 rank), SAM (1 rank), RWP in sequence (1 rank) and RWP in parallel ' +
+        '(--nproc-rwp ranks through rwp-launch), one after another on the same model, data and per-rank batch, ' +
         'through the real rwp-train and rwp-launch with train.step_times=true, train.eval=false, threads=1.',
     )
     .option('--model <arch>', 'model.arch', 'cnn')

@@ -1,7 +1,7 @@
 // bench:optimizers end to end on a tiny model: the real rwp-train and rwp-launch, real files.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,8 +19,9 @@ const FIELDS = [
   'cores_used', 'other_cores', 'other_cores_by_repeat',
 ];
 
-test('--json: one object per method with every field; ratios, files, charts and report', () => {
+test('--json: one object per method with every field; ratios, files, charts and report', (t) => {
   const root = mkdtempSync(join(tmpdir(), 'bench-optimizers-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
   const out = join(root, 'out');
   const r = spawnSync(process.execPath, [BENCH, ...TINY, '--repeats', '2', '--json', '--out', out, '--runs-dir', join(root, 'runs')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
@@ -63,8 +64,9 @@ test('--json: one object per method with every field; ratios, files, charts and 
   assert.match(md, /\| 2 \| [0-9.]+ \(1\.00x\) \|/, 'a row for the second repeat');
 });
 
-test('the table names every method; a run that fails stops the benchmark naming the run', () => {
+test('the table names every method; a run that fails stops the benchmark naming the run', (t) => {
   const root = mkdtempSync(join(tmpdir(), 'bench-optimizers-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
   const ok = spawnSync(process.execPath, [BENCH, ...TINY, '--out', join(root, 'out'), '--runs-dir', join(root, 'runs')], { encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /^method +ranks +median ms +p10 ms +p90 ms +x SGD/);

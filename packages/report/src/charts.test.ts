@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { breakdownSpec, curveSpec, stepTimeSpec } from './chart-specs.js';
 import { writeChart } from './render.js';
 import { readPngChart, readSvgChart } from './testing/chart-files.js';
 import type { CurvePoint } from './curves.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rwp-charts-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the step-time chart is an SVG with the methods, the ratios and the bars, and a PNG twice its size', async () => {
   const bars = [

@@ -1,15 +1,16 @@
 // rwp-plot as a user runs it: a real process on real run directories.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { readPngChart, readSvgChart } from './testing/chart-files.js';
 
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'rwp-plot-'));
+after(() => rmSync(root, { recursive: true, force: true }));
 
 function plot(...args: string[]) {
   const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });

@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { methodLabel, passesPerEpoch, readRun, RunFileError } from './run-files.js';
 
 const line = (epoch: number, extra: object = {}) =>
   JSON.stringify({ epoch, step: epoch * 10, lr: 0.1, train_loss: 1 / epoch, train_acc: 0.5, test_loss: 0.9, test_acc: 0.6, epoch_seconds: 2, step_ms: 200, comm_ms: 0, data_ms: 1, images_per_s: 640, ...extra });
 
+const made: string[] = [];
+after(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 function runDir(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'rwp-report-'));
+  made.push(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
