@@ -17,7 +17,7 @@ function isCollectiveError(op: string, peer: number | null, message: RegExp) {
   };
 }
 
-test('world size 1: collectives leave data as is, without sockets', async () => {
+test('world size 1: collectives leave data as is, without sockets', { timeout: 30_000 }, async () => {
   const comm = await connect({ rank: 0, worldSize: 1, masterAddr: '', masterPort: 0, runId: '' });
   const data = new Float32Array([1.5, -2, 3e-8]);
   await comm.allreduce(data);
@@ -32,7 +32,7 @@ test('world size 1: collectives leave data as is, without sockets', async () => 
   await assert.rejects(comm.barrier(), isCollectiveError('barrier', null, /closed/));
 });
 
-test('bad options are RangeErrors naming the option', async () => {
+test('bad options are RangeErrors naming the option', { timeout: 30_000 }, async () => {
   const base = { rank: 0, worldSize: 2, masterAddr: '127.0.0.1', masterPort: 29500, runId: 'r' };
   await assert.rejects(connect({ ...base, rank: 2 }), /rank must be an integer from 0 to 1, got 2/);
   await assert.rejects(connect({ ...base, worldSize: 0 }), /worldSize/);
@@ -42,7 +42,7 @@ test('bad options are RangeErrors naming the option', async () => {
   await assert.rejects(connect({ ...base, timeoutMs: 0 }), /timeoutMs/);
 });
 
-test('a taken MASTER_PORT is a clear error, not a hang', async () => {
+test('a taken MASTER_PORT is a clear error, not a hang', { timeout: 30_000 }, async () => {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
@@ -56,7 +56,7 @@ test('a taken MASTER_PORT is a clear error, not a hang', async () => {
   }
 });
 
-test('the rendezvous has a deadline on both sides, naming who is missing', async () => {
+test('the rendezvous has a deadline on both sides, naming who is missing', { timeout: 30_000 }, async () => {
   const port = await freePort();
   const opts = { masterAddr: '127.0.0.1', masterPort: port, runId: 'lonely', timeoutMs: 1000 };
   await assert.rejects(
@@ -69,7 +69,7 @@ test('the rendezvous has a deadline on both sides, naming who is missing', async
   );
 });
 
-test('two ranks in one process: allreduce, close, and the ipc directory is gone', async () => {
+test('two ranks in one process: allreduce, close, and the ipc directory is gone', { timeout: 30_000 }, async () => {
   const port = await freePort();
   const opts = { worldSize: 2, masterAddr: '127.0.0.1', masterPort: port, runId: 'in-process', timeoutMs: 20_000 };
   const comms: Communicator[] = await Promise.all([connect({ ...opts, rank: 0 }), connect({ ...opts, rank: 1 })]);

@@ -1,6 +1,6 @@
 import type { Communicator, CommunicatorOptions } from './api.js';
 import { GroupCommunicator } from './group-communicator.js';
-import { ipcDirFor, ipcPathFor } from './host.js';
+import { ipcDirFor, ipcPathFor } from './ipc-dir.js';
 import { LocalCommunicator } from './local-communicator.js';
 import { DEFAULT_TIMEOUT_MS } from './process-group-env.js';
 

@@ -35,7 +35,7 @@ async function withReader(send: (s: Socket) => Promise<void>, body: (r: FrameRea
   }
 }
 
-test('frames that arrive before they are expected wait, then land in place', async () => {
+test('frames that arrive before they are expected wait, then land in place', { timeout: 30_000 }, async () => {
   const data = [frame(0, [1, 2, 3]), encodeHeader({ ...base, kind: FrameKind.BroadcastDone }), frame(3, [4, 5])];
   await withReader(
     async (s) => {
@@ -55,7 +55,7 @@ test('frames that arrive before they are expected wait, then land in place', asy
   );
 });
 
-test('frames split into single bytes are put back together', async () => {
+test('frames split into single bytes are put back together', { timeout: 30_000 }, async () => {
   const bytes = Buffer.concat([frame(0, [1.5, -2.25]), frame(2, [7])]);
   await withReader(
     async (s) => {
@@ -75,7 +75,7 @@ test('frames split into single bytes are put back together', async () => {
   );
 });
 
-test('an unexpected frame rejects what is expected and is reported at once', async () => {
+test('an unexpected frame rejects what is expected and is reported at once', { timeout: 30_000 }, async () => {
   await withReader(
     async (s) => {
       s.write(frame(0, [1]));
@@ -88,7 +88,7 @@ test('an unexpected frame rejects what is expected and is reported at once', asy
   );
 });
 
-test('garbage on a link is reported even when no op is waiting', async () => {
+test('garbage on a link is reported even when no op is waiting', { timeout: 30_000 }, async () => {
   await withReader(
     async (s) => {
       s.write('this is not a frame header, not at all');

@@ -8,7 +8,7 @@ import { deferred } from './deferred.js';
 import { CollectiveError } from './errors.js';
 import type { Fault, Progress } from './fault.js';
 import { FrameError } from './frame.js';
-import { removeIpcSocket } from './host.js';
+import { removeIpcSocket } from './ipc-dir.js';
 import { PeerError } from './peer-error.js';
 import type { Transport } from './process-group-env.js';
 import { endpointOf, rendezvous } from './rendezvous.js';
@@ -103,6 +103,7 @@ export class GroupCommunicator implements Communicator {
         masterAddr: cfg.masterAddr,
         masterPort: cfg.masterPort,
         hostAddr: cfg.hostAddr,
+        deadline: Date.now() + cfg.timeoutMs,
         ipc: cfg.ipc,
         links: this.links,
         control: this.control,

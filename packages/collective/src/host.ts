@@ -1,8 +1,6 @@
 import { createSocket } from 'node:dgram';
-import { readFileSync, mkdirSync, rmdirSync, unlinkSync } from 'node:fs';
-import { hostname, networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runIdHash } from './run-id.js';
+import { readFileSync } from 'node:fs';
+import { hostname, networkInterfaces } from 'node:os';
 
 /** Identifies this machine: the host name plus the kernel boot id, so ipc:// is used only where the socket file is reachable. */
 export function hostKey(): string {
@@ -25,10 +23,10 @@ export function isLoopback(addr: string): boolean {
  * master's name resolves to loopback here (rank 0's own host, e.g. a 127.0.1.1 line in /etc/hosts)
  * but other hosts reach it by name, a non-loopback interface address is used instead.
  */
-export async function reachableAddress(masterAddr: string, masterPort: number, override: string | undefined): Promise<string> {
+export async function reachableAddress(masterAddr: string, masterPort: number, override: string | undefined, deadline: number): Promise<string> {
   if (override !== undefined && override !== '') return override;
   if (isLoopback(masterAddr)) return '127.0.0.1';
-  const routed = await routedSource(masterAddr, masterPort);
+  const routed = await routedSourceWhenResolvable(masterAddr, masterPort, deadline);
   if (!isLoopback(routed)) return routed;
   for (const addrs of Object.values(networkInterfaces())) {
     for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
@@ -36,47 +34,38 @@ export async function reachableAddress(masterAddr: string, masterPort: number, o
   return routed;
 }
 
+/** A Kubernetes service name may resolve only once its pod is up: retry until `deadline` (ms since epoch). */
+async function routedSourceWhenResolvable(host: string, port: number, deadline: number): Promise<string> {
+  for (;;) {
+    try {
+      return await routedSource(host, port);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const transient = code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+      if (!transient || Date.now() + DNS_RETRY_MS > deadline) {
+        throw new Error(`cannot find a route to MASTER_ADDR ${host}: ${(e as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, DNS_RETRY_MS));
+    }
+  }
+}
+
+const DNS_RETRY_MS = 1000;
+
 function routedSource(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const sock = createSocket('udp4');
-    sock.once('error', (e) => {
+    const fail = (e: Error) => {
       sock.close();
-      reject(new Error(`cannot find a route to MASTER_ADDR ${host}: ${e.message}`));
-    });
-    sock.connect(port, host, () => {
+      reject(e);
+    };
+    sock.once('error', fail);
+    // Node passes a failed name lookup to this callback rather than as an 'error' event.
+    sock.connect(port, host, (err?: Error) => {
+      if (err) return fail(err);
       const { address } = sock.address();
       sock.close();
       resolve(address);
     });
   });
-}
-
-/** Where a run keeps its ipc:// socket files: one private directory per run id and port. */
-export function ipcDirFor(runId: string, masterPort: number): string {
-  const name = `rwp-${runIdHash(runId).toString(16).padStart(8, '0')}-${masterPort}`;
-  const dir = join(tmpdir(), name);
-  // A unix socket path is limited to 107 bytes.
-  return dir.length > 80 ? join('/tmp', name) : dir;
-}
-
-export function ipcPathFor(dir: string, rank: number): string {
-  return join(dir, `${rank}.sock`);
-}
-
-export function makeIpcDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-}
-
-/** Removes this rank's socket file, and the directory once the last rank of the host has left. */
-export function removeIpcSocket(dir: string, path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Already gone.
-  }
-  try {
-    rmdirSync(dir);
-  } catch {
-    // Other ranks' sockets are still there, or another rank removed it first.
-  }
 }

@@ -5,7 +5,8 @@ import type { PeerInfo } from './control-protocol.js';
 import type { RootControl } from './control-root.js';
 import type { Progress } from './fault.js';
 import type { RingLinks } from './ring-links.js';
-import { hostKey, isLoopback, makeIpcDir, reachableAddress } from './host.js';
+import { hostKey, isLoopback, reachableAddress } from './host.js';
+import { makeIpcDir } from './ipc-dir.js';
 import { PeerError } from './peer-error.js';
 import type { Transport } from './process-group-env.js';
 import type { FrameWriter } from './frame-writer.js';
@@ -19,6 +20,8 @@ export interface GroupSetup {
   masterAddr: string;
   masterPort: number;
   hostAddr: string | undefined;
+  /** When the rendezvous deadline passes, in ms since the epoch. */
+  deadline: number;
   ipc: { dir: string; path: string } | null;
   links: RingLinks;
   control: { kind: 'root'; plane: RootControl; socket: Router } | { kind: 'member'; plane: MemberControl; socket: Dealer };
@@ -99,7 +102,7 @@ async function bindRendezvous(router: Router, masterAddr: string, port: number):
 /** Listens for the right neighbour: on a unix socket for ranks on this host, and on TCP for the rest. */
 async function listenForRing(s: GroupSetup): Promise<PeerInfo> {
   if (s.ipc !== null) makeIpcDir(s.ipc.dir);
-  const addr = await reachableAddress(s.masterAddr, s.masterPort, s.hostAddr);
+  const addr = await reachableAddress(s.masterAddr, s.masterPort, s.hostAddr, s.deadline);
   const { ipc, tcp } = await s.links.listen(s.ipc?.path ?? null, addr);
   return { rank: s.rank, host: hostname(), hostKey: hostKey(), pid: process.pid, ipc, tcp };
 }

@@ -15,7 +15,7 @@ function ids(runId: string): [LinkIdentity, LinkIdentity] {
   ];
 }
 
-test('links fall back to tcp when the ipc address is unreachable, and turn strangers away', async () => {
+test('links fall back to tcp when the ipc address is unreachable, and turn strangers away', { timeout: 30_000 }, async () => {
   const lost: string[] = [];
   const strangers: string[] = [];
   const badFrames: Error[] = [];
@@ -33,7 +33,7 @@ test('links fall back to tcp when the ipc address is unreachable, and turn stran
     const addr = await Promise.all(links.map((l) => l.listen(null, '127.0.0.1')));
     // Strangers first: one speaking another run's link frame, one speaking HTTP.
     const other = ids('another-run')[1];
-    for (const hello of [encodeHeader({ runHash: other.runHash, seq: 0, kind: FrameKind.Link, sender: 1, step: 0, total: 2, offset: 0, count: 0 }), Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n12345678')]) {
+    for (const hello of [encodeHeader({ runHash: other.runHash, seq: 0, kind: FrameKind.Link, sender: 1, step: 0, total: 2, offset: 0, count: 0 }), Buffer.from('GET / HTTP/1.1\r\nHost: rank-0.example\r\n\r\n')]) {
       const s = connect(Number(addr[0].tcp.split(':').pop()), '127.0.0.1');
       s.on('error', () => undefined);
       s.write(hello);

@@ -154,13 +154,13 @@ export class RingLinks {
   }
 
   private checkHello(hello: Buffer): string | null {
-    if (hello.length !== HEADER_BYTES) return `a connection sent ${hello.length} bytes before its link frame was answered`;
     try {
-      checkHeader(hello, linkHeader(this.id, this.id.right), this.id.runId);
-      return null;
+      checkHeader(hello.subarray(0, HEADER_BYTES), linkHeader(this.id, this.id.right), this.id.runId);
     } catch (e) {
       return `turned away a connection: ${(e as Error).message}`;
     }
+    // The right neighbour sends nothing after its link frame.
+    return hello.length === HEADER_BYTES ? null : `turned away a connection that sent ${hello.length - HEADER_BYTES} bytes after its link frame`;
   }
 
   private adoptRight(socket: Socket): void {

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ipcDirFor } from '../host.js';
+import { ipcDirFor } from '../ipc-dir.js';
 
 export const WORKER = fileURLToPath(new URL('./rank-worker.js', import.meta.url));
 export const ROGUE = fileURLToPath(new URL('./rogue-rank.js', import.meta.url));
