@@ -3,24 +3,10 @@
 // these files are the input of every chart and a silent skip would draw a wrong curve.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EpochMetrics } from '@rwp/trainer';
 
 /** One line of metrics.jsonl, as the trainer writes it. */
-export interface MetricsLine {
-  epoch: number;
-  step: number;
-  lr: number;
-  train_loss: number;
-  train_acc: number;
-  test_loss: number | null;
-  test_acc: number | null;
-  epoch_seconds: number;
-  step_ms: number;
-  comm_ms: number;
-  data_ms: number;
-  images_per_s: number;
-  /** Set when train.max_steps stopped the run in the middle of this pass. */
-  partial?: boolean;
-}
+export type MetricsLine = EpochMetrics;
 
 /** The fields of summary.json the reports use. */
 export interface RunSummary {

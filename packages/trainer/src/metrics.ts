@@ -2,6 +2,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** One line of RUN_DIR/metrics.jsonl: the contract with rwp-plot and the benchmarks. */
 export interface EpochMetrics {
   epoch: number;
   step: number;
@@ -15,6 +16,8 @@ export interface EpochMetrics {
   comm_ms: number;
   data_ms: number;
   images_per_s: number;
+  /** Set when train.max_steps stopped the run in the middle of this pass. */
+  partial?: boolean;
 }
 
 export function appendMetrics(runDir: string, m: EpochMetrics): void {

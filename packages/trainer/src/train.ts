@@ -220,7 +220,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         images_per_s: totals.images / (sums.trainMs / 1000),
       };
       if (comm.rank === 0) {
-        appendMetrics(runDir, passDone ? m : { ...m, partial: true } as EpochMetrics);
+        appendMetrics(runDir, passDone ? m : { ...m, partial: true });
         log.info({ metrics: m }, `epoch ${m.epoch}: train loss ${m.train_loss.toFixed(4)} acc ${(m.train_acc * 100).toFixed(2)}%` +
           (evalResult ? `, test loss ${evalResult.loss.toFixed(4)} acc ${(evalResult.acc * 100).toFixed(2)}%` : '') +
           `, ${m.step_ms.toFixed(1)} ms/step (comm ${m.comm_ms.toFixed(1)}, data ${m.data_ms.toFixed(1)})`);
