@@ -2,7 +2,7 @@
 // PNG) and report.md.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fixed, markdownImage, markdownTable, meanCurves, runCurve, writeCurveCharts } from '@rwp/report';
+import { fixed, textTable as plainTable, markdownImage, markdownTable, meanCurves, runCurve, writeCurveCharts } from '@rwp/report';
 import type { AccuracyResult, AccuracyRun } from './accuracy-results.js';
 
 const HEAD = ['method', 'ranks', 'seeds', 'steps', 'test acc % (mean ± std)', 'best acc % (mean)', 'train s / run', 'wall s / run', 'wall s total'];
@@ -25,9 +25,7 @@ function rows(results: AccuracyResult[]): string[][] {
 }
 
 export function accuracyTextTable(results: AccuracyResult[]): string {
-  const body = rows(results);
-  const widths = HEAD.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  return [HEAD, ...body].map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') + '\n';
+  return plainTable(HEAD, rows(results));
 }
 
 export interface AccuracyMeta {

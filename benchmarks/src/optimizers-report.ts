@@ -2,7 +2,7 @@
 // PNG) and report.md that puts table, charts and the breakdown of each step together.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { breakdownSpec, fixed, markdownImage, markdownTable, stepTimeSpec, writeChart, type BreakdownPart } from '@rwp/report';
+import { breakdownSpec, fixed, textTable as plainTable, markdownImage, markdownTable, stepTimeSpec, writeChart, type BreakdownPart } from '@rwp/report';
 import type { CpuShare } from './host-cpu.js';
 import type { MethodResult } from './optimizers-results.js';
 
@@ -31,9 +31,7 @@ function rows(results: MethodResult[]): string[][] {
 
 /** The plain-text table printed to stdout. */
 export function textTable(results: MethodResult[]): string {
-  const body = rows(results);
-  const widths = HEAD.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
-  return [HEAD, ...body].map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n') + '\n';
+  return plainTable(HEAD, rows(results));
 }
 
 /** Per method: how its median step differs from SGD's, part by part, and what that points to. */
