@@ -6,7 +6,7 @@ import dockerignore from '@balena/dockerignore';
 import { dockerfileProblems, readDockerfile } from './dockerfile.js';
 import { launchDryRun } from './dry-run.js';
 import { mapPaths } from './paths.js';
-import { CLI_PATHS, IMAGE_APP_DIR, REPO_ROOT, repoPath } from './repo.js';
+import { BIN_PATHS, CLI_PATHS, IMAGE_APP_DIR, REPO_ROOT, repoPath } from './repo.js';
 import { scratchDir } from './scratch-dir.js';
 import { loadTrainConfig, parseTrainArgs } from './train-args.js';
 
@@ -34,7 +34,7 @@ for (const file of DOCKERFILES) {
     assert.deepEqual(image.entrypoint, ['rwp-launch']);
     assert.equal(image.env.PATH?.split(':')[0], `${IMAGE_APP_DIR}/node_modules/.bin`);
     // npm links the workspace bins there; the image's PATH finds the same files.
-    for (const bin of ['rwp-launch', 'rwp-train']) assert.equal(realpathSync(repoPath('node_modules/.bin', bin)), CLI_PATHS[bin]);
+    for (const bin of ['rwp-launch', 'rwp-train']) assert.equal(realpathSync(repoPath('node_modules/.bin', bin)), BIN_PATHS[bin]);
 
     const dir = scratchDir(t);
     const cmd = mapPaths(image.cmd, { [IMAGE_APP_DIR]: REPO_ROOT, '/runs': join(dir, 'runs') });

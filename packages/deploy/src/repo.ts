@@ -6,10 +6,16 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).re
 
 export const repoPath = (...parts: string[]): string => join(REPO_ROOT, ...parts);
 
-/** The built CLIs the deployment files call, by the names their bins have on the PATH. */
+/** The built CLIs the deployment files call (rwp-launch starts the trainer's as its worker). */
 export const CLI_PATHS: Readonly<Record<string, string>> = {
   'rwp-launch': repoPath('packages/launcher/dist/cli.js'),
   'rwp-train': repoPath('packages/trainer/dist/cli.js'),
+};
+
+/** What npm links into node_modules/.bin under those names: committed shims that run the CLIs. */
+export const BIN_PATHS: Readonly<Record<string, string>> = {
+  'rwp-launch': repoPath('packages/launcher/bin/rwp-launch.js'),
+  'rwp-train': repoPath('packages/trainer/bin/rwp-train.js'),
 };
 
 /** Where the images put the repository (WORKDIR and COPY in docker/Dockerfile*). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { realpathSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { CLI_PATHS, REPO_ROOT, repoPath } from './repo.js';
+import { BIN_PATHS, CLI_PATHS, REPO_ROOT, repoPath } from './repo.js';
 import { resolveInChild } from './resolve-rank.js';
 import { batchEnv, hostList, runBatchScript, sbatchDirectives, srunTaskEnv, type Allocation } from './slurm.js';
 import { loadTrainConfig, parseTrainArgs, trainerAccepts } from './train-args.js';
@@ -46,7 +46,7 @@ test('srun starts rwp-train, which accepts the command line, resumes and loads t
   const call = srunCall({}, ['configs/cifar100-resnet18-rwp.yaml']);
   const program = call.argv.findIndex((a) => !a.startsWith('-'));
   assert.ok(call.argv.includes('--kill-on-bad-exit=1'));
-  assert.equal(realpathSync(`${REPO_ROOT}/${call.argv[program]}`), CLI_PATHS['rwp-train']);
+  assert.equal(realpathSync(`${REPO_ROOT}/${call.argv[program]}`), BIN_PATHS['rwp-train']);
   const args = call.argv.slice(program + 1);
   const parsed = parseTrainArgs(args);
   assert.equal(parsed.resume, true);
