@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { streamFor } from '@rwp/random';
 import { filterNorms, filterwiseNoise } from './perturbation.js';
+
+const normals = (n: number, ...key: Array<number | string>) => streamFor(...key).fillNormal(new Float32Array(n));
 import { sgdUpdate } from './sgd.js';
 import { lrAt } from './schedule.js';
 import { samPerturbation } from './sam.js';
@@ -20,7 +22,7 @@ test('filter-wise noise has std gamma * ||W_j|| per output filter', () => {
   const scales = [1, 10, 0];
   for (let i = 0; i < w.length; i++) w[i] = scales[i % out] / Math.sqrt(inDim);
   const gamma = 0.1;
-  const eps = filterwiseNoise(w, [inDim, out], gamma, streamFor(1, 'noise'));
+  const eps = filterwiseNoise(w, [inDim, out], gamma, normals(w.length, 1, 'noise'));
   for (let j = 0; j < out; j++) {
     let sq = 0;
     for (let i = j; i < w.length; i += out) sq += eps[i] * eps[i];
@@ -32,12 +34,12 @@ test('filter-wise noise has std gamma * ||W_j|| per output filter', () => {
 
 test('vector noise uses one norm for the whole vector, and is deterministic per stream', () => {
   const b = new Float32Array([3, 4]);
-  const e1 = filterwiseNoise(b, [2], 0.5, streamFor(2, 'x'));
-  const e2 = filterwiseNoise(b, [2], 0.5, streamFor(2, 'x'));
+  const e1 = filterwiseNoise(b, [2], 0.5, normals(2, 2, 'x'));
+  const e2 = filterwiseNoise(b, [2], 0.5, normals(2, 2, 'x'));
   assert.deepEqual(e1, e2);
   const r = streamFor(2, 'x');
   assert.ok(Math.abs(e1[0] - r.normal() * 2.5) < 1e-6);
-  const zero = filterwiseNoise(new Float32Array(4), [4], 0.5, streamFor(3));
+  const zero = filterwiseNoise(new Float32Array(4), [4], 0.5, normals(4, 3));
   assert.ok(zero.every((v) => Math.abs(v) < 1e-15));
 });
 

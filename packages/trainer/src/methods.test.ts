@@ -38,7 +38,7 @@ function union(a: Batch, b: Batch): Batch {
 
 const plan = (method: Record<string, unknown>, lr = 0.1) => {
   const c = resolveConfig({ method });
-  return { method: c.method, lr, momentum: 0.9, weightDecay: 0, seed: 1, classes: 3 };
+  return { method: c.method, lr, momentum: 0.9, weightDecay: 0, classes: 3 };
 };
 
 test('RWP with gamma 0 is plain SGD on the union of the two mini-batches', async () => {
@@ -50,8 +50,8 @@ test('RWP with gamma 0 is plain SGD on the union of the two mini-batches', async
   const rwpPlan = plan({ name: 'rwp', gamma: 0, alpha: 0.5 });
   const sgdPlan = plan({ name: 'sgd' });
   for (let i = 0; i < 3; i++) {
-    await new Stepper(rwp, single, rwpPlan.method).step(rwpPlan, [b0, b1]);
-    await new Stepper(sgd, single, sgdPlan.method).step(sgdPlan, [union(b0, b1)]);
+    await new Stepper(rwp, single, rwpPlan.method, 1).step(rwpPlan, [b0, b1]);
+    await new Stepper(sgd, single, sgdPlan.method, 1).step(sgdPlan, [union(b0, b1)]);
   }
   let diff = 0;
   for (let i = 0; i < rwp.weights.length; i++) diff = Math.max(diff, Math.abs(rwp.weights[i] - sgd.weights[i]));
@@ -66,7 +66,7 @@ test('a perturbed pass leaves the clean weights and the BatchNorm statistics exa
   const p = plan({ name: 'rwp', gamma: 0.5, alpha: 1 }, 0);
   // alpha 1, lr 0: only the perturbed gradient counts, and the step does not move the weights.
   const b = batch(4, 3, [8, 8, 3]);
-  const withClean = new Stepper(s, single, p.method);
+  const withClean = new Stepper(s, single, p.method, 1);
   await withClean.step(p, [b, b]);
   assert.deepEqual(s.weights, before);
   assert.deepEqual(s.trainable.read(), before, 'the model holds the clean weights again');
@@ -75,7 +75,7 @@ test('a perturbed pass leaves the clean weights and the BatchNorm statistics exa
   assert.notDeepEqual(afterOne, statsBefore);
   const s2 = freshState('resnet20');
   const sgdPlan = plan({ name: 'sgd' }, 0);
-  await new Stepper(s2, single, sgdPlan.method).step(sgdPlan, [b]);
+  await new Stepper(s2, single, sgdPlan.method, 1).step(sgdPlan, [b]);
   assert.deepEqual(s2.buffers.read(), afterOne, 'statistics are those of the clean forward alone');
 });
 
@@ -84,10 +84,10 @@ test('SAM takes its step from the clean weights with the gradient at the ascent 
   const w0 = s.weights.slice();
   const b = batch(8, 4);
   const p = plan({ name: 'sam', rho: 0.05 }, 0.1);
-  await new Stepper(s, single, p.method).step(p, [b]);
+  await new Stepper(s, single, p.method, 1).step(p, [b]);
   const sgd = freshState();
   const sp = plan({ name: 'sgd' }, 0.1);
-  await new Stepper(sgd, single, sp.method).step(sp, [b]);
+  await new Stepper(sgd, single, sp.method, 1).step(sp, [b]);
   assert.notDeepEqual(s.weights, sgd.weights, 'the ascent changes the gradient');
   assert.notDeepEqual(s.weights, w0);
   assert.deepEqual(s.trainable.read(), s.weights, 'the model holds the updated clean weights');
@@ -96,7 +96,7 @@ test('SAM takes its step from the clean weights with the gradient at the ascent 
 test('no tensors leak across steps', async () => {
   const s = freshState();
   const p = plan({ name: 'rwp', gamma: 0.01 });
-  const stepper = new Stepper(s, single, p.method);
+  const stepper = new Stepper(s, single, p.method, 1);
   const b = [batch(4, 5), batch(4, 6)];
   await stepper.step(p, b);
   const n = tf.memory().numTensors;

@@ -1,10 +1,10 @@
 // One optimizer step of each method. Every rank ends the step with the same clean weights: they
 // apply the same SGD update to the same averaged gradient, so no weights are broadcast.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { streamFor } from '@rwp/random';
 import { lossGradient, type Batch, type PassResult } from './gradients.js';
 import type { FlatVars } from './params.js';
 import { filterwiseNoise } from './perturbation.js';
+import { NoiseSource } from './noise-source.js';
 import { samPerturbation } from './sam.js';
 import { sgdUpdate } from './sgd.js';
 import { isPerturbed, lossScale, type RoleSpec } from './roles.js';
@@ -41,7 +41,6 @@ export interface StepPlan {
   lr: number;
   momentum: number;
   weightDecay: number;
-  seed: number;
   classes: number;
 }
 
@@ -51,12 +50,11 @@ export function dataReplicas(method: Config['method']['name'], worldSize: number
 }
 
 /** Weights plus noise, written into the model; the clean copy stays in state.weights. */
-function perturbWeights(state: TrainState, gamma: number, seed: number, step: number, role: number): void {
-  const rng = streamFor(seed, 'noise', step, role);
+function perturbWeights(state: TrainState, gamma: number, z: Float32Array): void {
   const noisy = new Float32Array(state.weights.length);
   for (const s of state.trainable.slots) {
     const w = state.weights.subarray(s.offset, s.offset + s.size);
-    const eps = filterwiseNoise(w, s.shape, gamma, rng, noisy.subarray(s.offset, s.offset + s.size));
+    const eps = filterwiseNoise(w, s.shape, gamma, z.subarray(s.offset, s.offset + s.size), noisy.subarray(s.offset, s.offset + s.size));
     for (let i = 0; i < s.size; i++) eps[i] += w[i];
   }
   state.trainable.write(noisy);
@@ -74,11 +72,25 @@ export class Stepper {
   private readonly grad: Float32Array;
   private readonly grad2: Float32Array;
   private readonly roles: RoleSpec;
+  /** Normals for this rank's perturbed passes (logical rank 1 in one process). */
+  private readonly noise: NoiseSource | null;
 
-  constructor(private readonly state: TrainState, private readonly comm: StepComm, method: Config['method']) {
+  constructor(private readonly state: TrainState, private readonly comm: StepComm, method: Config['method'], seed: number) {
     this.grad = new Float32Array(state.weights.length);
     this.grad2 = new Float32Array(state.weights.length);
     this.roles = { worldSize: comm.worldSize, perturbedRanks: method.perturbed_ranks, alpha: method.alpha };
+    const role = method.name !== 'rwp' ? null : comm.worldSize === 1 ? 1 : isPerturbed(comm.rank, this.roles) ? comm.rank : null;
+    this.noise = role === null ? null : new NoiseSource(seed, role, state.weights.length);
+  }
+
+  async close(): Promise<void> {
+    await this.noise?.close();
+  }
+
+  private async perturb(gamma: number): Promise<void> {
+    const z = await this.noise!.take(this.state.step);
+    perturbWeights(this.state, gamma, z);
+    this.noise!.recycle(z);
   }
 
   /** True when this rank computes the perturbed gradient in parallel RWP. */
@@ -95,7 +107,7 @@ export class Stepper {
       commMs += performance.now() - c0;
     };
     const { state, grad } = this;
-    const { method, classes, seed } = plan;
+    const { method, classes } = plan;
     let clean: PassResult | null = null;
 
     switch (method.name) {
@@ -119,14 +131,14 @@ export class Stepper {
           // Sequential: logical rank 0 (clean) then logical rank 1 (perturbed), as 2 ranks would.
           const two = { worldSize: 2, perturbedRanks: 1, alpha: method.alpha };
           clean = lossGradient(state.model, state.trainable, batches[0], lossScale(0, two), classes, grad);
-          perturbWeights(state, method.gamma, seed, state.step, 1);
+          await this.perturb(method.gamma);
           passKeepingStats(state, batches[1], lossScale(1, two), classes, this.grad2);
           state.trainable.write(state.weights);
           for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] + this.grad2[i]) / 2;
         } else {
           const scale = lossScale(this.comm.rank, this.roles);
           if (isPerturbed(this.comm.rank, this.roles)) {
-            perturbWeights(state, method.gamma, seed, state.step, this.comm.rank);
+            await this.perturb(method.gamma);
             passKeepingStats(state, batches[0], scale, classes, grad);
             state.trainable.write(state.weights);
           } else {

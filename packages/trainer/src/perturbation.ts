@@ -1,7 +1,6 @@
 // Filter-wise Gaussian perturbation (rwp-method.md section 2). TensorFlow.js stores the output
 // axis LAST (conv [kh, kw, in, out], dense [in, out]), so filter j is every element whose
 // index modulo `out` is j: the norm runs over every axis but the last.
-import type { RandomStream } from '@rwp/random';
 
 /** Norm of each output filter of a weight tensor stored output-axis-last. */
 export function filterNorms(values: Float32Array, shape: readonly number[]): Float64Array {
@@ -16,31 +15,31 @@ export function filterNorms(values: Float32Array, shape: readonly number[]): Flo
 }
 
 /**
- * Writes into `eps` the noise for one weight tensor: for kernels (rank >= 2) element (.., j) is
+ * Writes into `eps` the noise for one weight tensor from standard normals `z` (one per element,
+ * in element order): for kernels (rank >= 2) element (.., j) is z * gamma ||W_j||, i.e.
  * N(0, (gamma ||W_j||)^2); for vectors (bias, BatchNorm gamma/beta) every element is
- * N(0, (gamma (||W|| + 1e-16))^2).
+ * z * gamma (||W|| + 1e-16).
  */
 export function filterwiseNoise(
   values: Float32Array,
   shape: readonly number[],
   gamma: number,
-  rng: RandomStream,
+  z: Float32Array,
   eps: Float32Array = new Float32Array(values.length),
 ): Float32Array {
-  if (eps.length !== values.length) throw new RangeError('eps and values differ in length');
+  if (eps.length !== values.length || z.length !== values.length) throw new RangeError('eps, z and values differ in length');
   if (shape.length >= 2) {
     const norms = filterNorms(values, shape);
     const out = norms.length;
     for (let j = 0; j < out; j++) norms[j] *= gamma;
-    // Row by row (every output filter once per row), in element order, so the draws stay in order.
     for (let row = 0; row < values.length; row += out) {
-      for (let j = 0; j < out; j++) eps[row + j] = rng.normal() * norms[j];
+      for (let j = 0; j < out; j++) eps[row + j] = z[row + j] * norms[j];
     }
   } else {
     let sq = 0;
     for (let i = 0; i < values.length; i++) sq += values[i] * values[i];
     const std = gamma * (Math.sqrt(sq) + 1e-16);
-    for (let i = 0; i < values.length; i++) eps[i] = rng.normal() * std;
+    for (let i = 0; i < values.length; i++) eps[i] = z[i] * std;
   }
   return eps;
 }

@@ -138,7 +138,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
       }
     }
 
-    const stepper = new Stepper(state, comm, config.method);
+    const stepper = new Stepper(state, comm, config.method, config.seed);
     const augment = augmentOf(config.data);
     const prefetcher = new Prefetcher(ds.train, { augment, mean: ds.mean, std: ds.std, workers: config.data.prefetch ? 1 : 0, ahead: 2 * plan.batchesPerRank });
     const shape: Batch['shape'] = [ds.train.height, ds.train.width, ds.train.channels];
@@ -172,7 +172,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         const dataMs = performance.now() - d0;
         const s0 = performance.now();
         const r = await stepper.step(
-          { method: config.method, lr, momentum: config.optim.momentum, weightDecay: config.optim.weight_decay, seed: config.seed, classes: ds.numClasses },
+          { method: config.method, lr, momentum: config.optim.momentum, weightDecay: config.optim.weight_decay, classes: ds.numClasses },
           batches,
         );
         for (const b of batches) prefetcher.recycle(b);
@@ -236,6 +236,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     }
     progress?.end();
     await prefetcher.close();
+    await stepper.close();
 
     const summary: Summary = {
       test_acc: last.acc,
