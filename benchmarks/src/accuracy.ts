@@ -4,7 +4,7 @@
 // results.json, every run's metrics.jsonl and summary.json, the mean curves and report.md.
 //
 //   npm run bench:accuracy -- --dataset fashion-mnist --model cnn --epochs E --seeds S [--out DIR]
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { readRun, RunFileError } from '@rwp/report';
 import { methodSpecs } from './bench-methods.js';
 import { parseAccuracyOptions } from './accuracy-options.js';
 import { accuracyResults, type AccuracyRun } from './accuracy-results.js';
+import { hostDescription } from './host-cpu.js';
 import { accuracyTextTable, writeAccuracyReport } from './accuracy-report.js';
 import { BenchmarkError, copyRunResults, runTraining, timeStamp, writeConfig } from './training-runs.js';
 
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
 
   const results = accuracyResults(specs, runs, o.epochs);
   const command = `npm run bench:accuracy -- ${process.argv.slice(2).join(' ')}`.trim();
-  const host = `${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`;
+  const host = hostDescription();
   const backend = runs[0]?.run.summary?.backend ?? o.backend;
   writeFileSync(
     join(out, 'results.json'),

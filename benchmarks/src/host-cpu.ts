@@ -4,6 +4,7 @@
 //           every descendant that was waited for: rwp-launch and its workers included);
 //   host:   busy CPU of all cores from /proc/stat, so others = host - ours;
 //   steal:  time the hypervisor gave our virtual CPUs to someone else.
+import { availableParallelism, cpus } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 
 /** USER_HZ: the unit of /proc/stat on every Linux architecture Node runs on. */
@@ -56,4 +57,9 @@ export function cpuShare(before: HostCpu, after: HostCpu, ours: number, wallSeco
     other_cores: Math.max(0, busy - ours) / wallSeconds,
     steal_cores: (after.steal - before.steal) / wallSeconds,
   };
+}
+
+/** The machine in one line, as both benchmarks record it in results.json and report.md. */
+export function hostDescription(): string {
+  return `${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`;
 }

@@ -5,7 +5,7 @@
 //
 //   npm run bench:optimizers -- --model cnn --dataset fashion-mnist --steps 200 [--nproc-rwp 2]
 //                               [--repeats 3] [--json] [--out DIR]
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,7 @@ import { parseOptimizersOptions } from './optimizers-options.js';
 import { methodSpecs } from './bench-methods.js';
 import { methodResults, repeatOrder, type TimedRun } from './optimizers-results.js';
 import { textTable, writeOptimizersReport, type OptimizersMeta } from './optimizers-report.js';
-import type { CpuShare } from './host-cpu.js';
+import { hostDescription, type CpuShare } from './host-cpu.js';
 import { readStepFiles } from './step-files.js';
 import { copyRunResults, runTraining, timeStamp, BenchmarkError, writeConfig } from './training-runs.js';
 
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
 
   const results = methodResults(specs, timed, o.warmup, o.batch);
   const command = `npm run bench:optimizers -- ${process.argv.slice(2).join(' ')}`.trim();
-  const host = `${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}`;
+  const host = hostDescription();
   writeFileSync(
     join(out, 'results.json'),
     JSON.stringify(
