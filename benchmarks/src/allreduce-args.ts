@@ -32,6 +32,8 @@ export interface AllreduceResult {
   size_bytes: number;
   nproc: number;
   transport: string;
+  /** The data went through shared memory (ipc on one host, unless --no-shm), not the ring's sockets. */
+  shared_memory: boolean;
   chunk_bytes: number;
   iters: number;
   time_us: number;

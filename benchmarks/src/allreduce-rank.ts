@@ -80,6 +80,7 @@ async function main(): Promise<void> {
         size_bytes: bytes,
         nproc: pg.worldSize,
         transport: pg.transport,
+        shared_memory: comm.sharedMemory,
         chunk_bytes: chunkBytes ?? DEFAULT_CHUNK_BYTES,
         iters,
         time_us: Math.round(timeUs * 10) / 10,

@@ -14,6 +14,7 @@ interface Options {
   transport: 'ipc' | 'tcp';
   iters?: number;
   chunk?: number;
+  shm: boolean;
   json: boolean;
   timeout: number;
 }
@@ -32,16 +33,17 @@ function parseOptions(argv: string[]): Options {
     .option('--transport <ipc|tcp>', 'ring transport', 'ipc')
     .option('--iters <k>', 'timed iterations per size (default: about 1 GiB of data per size)', positiveInt)
     .option('--chunk <bytes>', 'ring frame size, with K/M suffixes (default: the library default)')
+    .option('--no-shm', 'with ipc, move the data over unix sockets rather than shared memory (RWP_SHM=0)')
     .option('--timeout <s>', 'give up after this many seconds', positiveInt, 600)
     .option('--json', 'one JSON object per size instead of a table', false)
     .parse(argv);
-  const o = program.opts<{ nproc: number; sizes: string; transport: string; iters?: number; chunk?: string; json: boolean; timeout: number }>();
+  const o = program.opts<{ nproc: number; sizes: string; transport: string; iters?: number; chunk?: string; shm: boolean; json: boolean; timeout: number }>();
   const transport = o.transport;
   if (transport !== 'ipc' && transport !== 'tcp') program.error(`--transport must be ipc or tcp, got "${transport}"`);
   try {
     const sizes = parseSizes(o.sizes);
     const chunk = o.chunk === undefined ? undefined : parseSizes(o.chunk)[0];
-    return { nproc: o.nproc, sizes, transport, iters: o.iters, chunk, json: o.json, timeout: o.timeout };
+    return { nproc: o.nproc, sizes, transport, iters: o.iters, chunk, shm: o.shm, json: o.json, timeout: o.timeout };
   } catch (e) {
     program.error((e as Error).message);
   }
@@ -59,12 +61,13 @@ function freePort(): Promise<number> {
 }
 
 function printTable(results: AllreduceResult[]): void {
-  const head = ['size', 'nproc', 'transport', 'iters', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)', 'cpu/rank (us)', 'faults/rank'];
+  const head = ['size', 'nproc', 'transport', 'data path', 'iters', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)', 'cpu/rank (us)', 'faults/rank'];
   const rows = results.map((r) =>
     [
       formatSize(r.size_bytes),
       r.nproc,
       r.transport,
+      r.shared_memory ? 'shm' : 'sockets',
       r.iters,
       r.time_us.toFixed(1),
       r.algbw_gbps.toFixed(3),
@@ -113,6 +116,7 @@ async function main(): Promise<void> {
         RWP_BENCH_SIZES: o.sizes.join(','),
         RWP_BENCH_ITERS: String(o.iters ?? 0),
         RWP_BENCH_CHUNK_BYTES: String(o.chunk ?? 0),
+        ...(o.shm ? {} : { RWP_SHM: '0' }),
       },
     });
     children.push(child);

@@ -1,7 +1,7 @@
 // Allreduce across real processes: results against a float64 reference, bitwise equal on all ranks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rankData } from './testing/data.js';
@@ -46,16 +46,31 @@ function checkResults(dir: string, worldSize: number, lengths: number[]): void {
   }
 }
 
-async function runAllreduce(worldSize: number, transport: 'ipc' | 'tcp', lengths: number[], chunkBytes?: number): Promise<void> {
+interface Run {
+  chunkBytes?: number;
+  /** RWP_SHM=0: ranks on one host move the data over unix sockets. */
+  noSharedMemory?: boolean;
+  /** Called with the results' directory before it is removed. */
+  inspect?: (dir: string) => void;
+}
+
+async function runAllreduce(worldSize: number, transport: 'ipc' | 'tcp', lengths: number[], run: Run = {}): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rwp-allreduce-test-'));
   const env: Record<string, string> = { RWP_TEST_OUT: dir, RWP_TEST_LENGTHS: lengths.join(',') };
-  if (chunkBytes !== undefined) env.RWP_TEST_CHUNK_BYTES = String(chunkBytes);
+  if (run.chunkBytes !== undefined) env.RWP_TEST_CHUNK_BYTES = String(run.chunkBytes);
+  if (run.noSharedMemory) env.RWP_SHM = '0';
   const group = await Group.start({ worldSize, scenario: 'allreduce', transport, env });
   try {
     for (const [rank, exit] of await group.exits()) {
       assert.deepEqual(exit, { code: 0, signal: null }, `rank ${rank} failed:\n${group.proc(rank).stderr}${JSON.stringify(group.proc(rank).events)}`);
     }
+    // On one host with ipc, the data goes through shared memory unless turned off.
+    const shared = worldSize > 1 && transport === 'ipc' && !run.noSharedMemory;
+    for (let r = 0; r < worldSize; r++) {
+      assert.equal(group.proc(r).events.find((e) => e.event === 'connected')?.sharedMemory, shared, `rank ${r}'s data path`);
+    }
     checkResults(dir, worldSize, lengths);
+    run.inspect?.(dir);
   } finally {
     await group.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -71,6 +86,18 @@ for (const n of [2, 3, 5]) {
 }
 
 test('allreduce with many small chunks (4 KiB) and with chunks of 3 floats', { timeout: 300_000 }, async () => {
-  await runAllreduce(3, 'ipc', LENGTHS, 4096);
-  await runAllreduce(4, 'tcp', [0, 1, 7, 100, 1001], 12);
+  await runAllreduce(3, 'ipc', LENGTHS, { chunkBytes: 4096 });
+  await runAllreduce(4, 'tcp', [0, 1, 7, 100, 1001], { chunkBytes: 12 });
+});
+
+test('shared memory and unix sockets give the same bits (4 ranks, growing and shrinking lengths)', { timeout: 300_000 }, async () => {
+  const lengths = [5, 1_000_003, 3, 4096, 1_000_003];
+  const results = new Map<string, Buffer>();
+  await runAllreduce(4, 'ipc', lengths, { noSharedMemory: true, inspect: (dir) => readdirSync(dir).forEach((f) => results.set(f, readFileSync(join(dir, f)))) });
+  await runAllreduce(4, 'ipc', lengths, {
+    inspect: (dir) => {
+      assert.equal(readdirSync(dir).length, results.size);
+      for (const f of readdirSync(dir)) assert.ok(readFileSync(join(dir, f)).equals(results.get(f)!), `${f} differs between the two data paths`);
+    },
+  });
 });

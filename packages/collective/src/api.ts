@@ -16,6 +16,11 @@ export interface CommunicatorOptions {
   chunkBytes?: number;
   /** Address other hosts reach this rank at; default RWP_HOST_ADDR, else the one routing to MASTER_ADDR. */
   hostAddr?: string;
+  /**
+   * With transport 'ipc', let allreduce move its data through shared memory when every rank sees
+   * the same /dev/shm (default: true, unless RWP_SHM=0); the ring links then carry only notices.
+   */
+  sharedMemory?: boolean;
   /** Where rank 0 reports refused registrations (default: stderr). */
   onWarning?: (message: string) => void;
 }
@@ -27,6 +32,8 @@ export interface CommunicatorOptions {
 export interface Communicator {
   readonly rank: number;
   readonly worldSize: number;
+  /** Whether allreduce moves its data through shared memory rather than over the ring's sockets. */
+  readonly sharedMemory: boolean;
   /** Sums (or averages) `data` over all ranks, in place; every rank ends with the same bits. */
   allreduce(data: Float32Array, op?: ReduceOp): Promise<void>;
   /** Copies root's `data` into every rank's `data`, in place; lengths must match. */

@@ -1,7 +1,9 @@
+import { sharedMemory, sharedMemoryMissing, type SharedMemory } from '@rwp/shm';
 import type { Communicator, CommunicatorOptions } from './api.js';
 import { GroupCommunicator } from './group-communicator.js';
 import { ipcDirFor, ipcPathFor } from './ipc-dir.js';
 import { LocalCommunicator } from './local-communicator.js';
+import { shmPrefixFor } from './shm-regions.js';
 import { DEFAULT_TIMEOUT_MS } from './process-group-env.js';
 
 /**
@@ -33,10 +35,26 @@ export async function connect(opts: CommunicatorOptions): Promise<Communicator> 
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     ipc: transport === 'ipc' ? { dir: ipcDir, path: ipcPathFor(ipcDir, opts.rank) } : null,
-    warn: opts.onWarning ?? ((m) => process.stderr.write(`rwp collective: ${m}\n`)),
+    shm: sharedMemoryFor(opts, transport),
+    warn: opts.onWarning ?? warnOnStderr,
   });
   await comm.establish();
   return comm;
+}
+
+/** Shared memory for allreduce where asked for (ipc, RWP_SHM not 0) and the addon is built. */
+function sharedMemoryFor(opts: CommunicatorOptions, transport: string): { api: SharedMemory; prefix: string } | null {
+  if (transport !== 'ipc' || !(opts.sharedMemory ?? process.env.RWP_SHM !== '0')) return null;
+  const api = sharedMemory();
+  if (api === null) {
+    if (opts.rank === 0) (opts.onWarning ?? warnOnStderr)(`allreduce goes over unix sockets: ${sharedMemoryMissing()}`);
+    return null;
+  }
+  return { api, prefix: shmPrefixFor(opts.runId, opts.masterPort) };
+}
+
+function warnOnStderr(m: string): void {
+  process.stderr.write(`rwp collective: ${m}\n`);
 }
 
 function checkOptions(o: CommunicatorOptions): void {

@@ -15,7 +15,7 @@ export interface MemberControlOptions {
 export class MemberControl implements ControlPlane {
   private readonly outbox: Outbox;
   private readonly welcomed = deferred<PeerInfo[]>();
-  private readonly went = deferred<void>();
+  private readonly went = deferred<boolean>();
   private readonly results = new Map<number, Deferred<unknown>>();
 
   constructor(private readonly dealer: Dealer, private readonly o: MemberControlOptions) {
@@ -42,11 +42,12 @@ export class MemberControl implements ControlPlane {
     return this.welcomed.promise;
   }
 
-  ready(): void {
-    this.send({ t: 'ready', rank: this.o.rank });
+  ready(sharedMemory: boolean): void {
+    this.send({ t: 'ready', rank: this.o.rank, shm: sharedMemory });
   }
 
-  waitGo(): Promise<void> {
+  /** Resolves once rank 0 says go, with whether allreduce uses shared memory. */
+  waitGo(): Promise<boolean> {
     return this.went.promise;
   }
 
@@ -90,7 +91,7 @@ export class MemberControl implements ControlPlane {
         this.welcomed.reject(new Error(msg.reason));
         break;
       case 'go':
-        this.went.resolve();
+        this.went.resolve(msg.shm === true);
         break;
       case 'result': {
         const d = this.results.get(msg.seq);

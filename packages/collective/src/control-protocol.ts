@@ -15,18 +15,22 @@ export interface PeerInfo {
   pid: number;
   ipc: string | null;
   tcp: string | null;
+  /** Token written into this rank's shared-memory probe; absent when it made none. */
+  shm?: number;
 }
 
 export type ToRoot =
   | { t: 'hello'; run: string; world: number; peer: PeerInfo }
-  | { t: 'ready'; rank: number }
+  /** `shm`: this rank read its left neighbour's probe token from shared memory. */
+  | { t: 'ready'; rank: number; shm?: boolean }
   | { t: 'op'; rank: number; seq: number; kind: ControlKind; root: number; v: unknown }
   | { t: 'abort'; rank: number; peer: number | null; detail: string };
 
 export type FromRoot =
   | { t: 'welcome'; peers: PeerInfo[] }
   | { t: 'refused'; reason: string }
-  | { t: 'go' }
+  /** `shm`: every rank voted for shared memory, so allreduce uses it. */
+  | { t: 'go'; shm?: boolean }
   | { t: 'result'; seq: number; v: unknown }
   | { t: 'abort'; origin: number; peer: number | null; detail: string };
 

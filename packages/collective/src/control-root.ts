@@ -33,6 +33,8 @@ export class RootControl implements ControlPlane {
   private readonly rankOfId = new Map<string, number>();
   private readonly registered = deferred<void>();
   private readonly readyRanks = new Set<number>();
+  /** Members that could read their left neighbour's shared-memory probe. */
+  private shmVotes = 0;
   private readonly allReady = deferred<void>();
   private readonly gatherings = new Map<number, Gathering>();
   private phase: 'register' | 'link' | 'run' = 'register';
@@ -81,9 +83,12 @@ export class RootControl implements ControlPlane {
     return [...this.members.keys()].filter((r) => !this.readyRanks.has(r)).sort((a, b) => a - b);
   }
 
-  go(): void {
+  /** Starts the group; allreduce uses shared memory if every rank, rank 0 too, voted for it. */
+  go(sharedMemory: boolean): boolean {
     this.phase = 'run';
-    this.sendAll({ t: 'go' });
+    const shm = sharedMemory && this.shmVotes === this.o.worldSize - 1;
+    this.sendAll({ t: 'go', shm });
+    return shm;
   }
 
   gather(seq: number, kind: ControlKind, root: number, value: unknown): Promise<unknown> {
@@ -135,6 +140,7 @@ export class RootControl implements ControlPlane {
     } else if (rank === undefined) {
       this.o.warn(`ignored a "${msg.t}" message from an unregistered process at ${this.o.endpoint}`);
     } else if (msg.t === 'ready') {
+      if (!this.readyRanks.has(rank) && msg.shm === true) this.shmVotes++;
       this.readyRanks.add(rank);
       if (this.readyRanks.size === this.o.worldSize - 1) this.allReady.resolve();
     } else if (msg.t === 'op') {

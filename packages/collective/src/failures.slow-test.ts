@@ -2,6 +2,8 @@
 // names the operation and the peer, and exits, instead of hanging.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { removeRunRegions, shmPrefixFor } from './shm-regions.js';
 import { Group, ROGUE, type Proc } from './testing/group.js';
 import { ROGUE_TARGET_LENGTH } from './testing/data.js';
 
@@ -33,6 +35,13 @@ async function killMidAllreduce(worldSize: number, victim: number, transport: 'i
       assert.equal(e.op, 'allreduce', e.message);
       assert.equal(e.peer, victim, e.message);
       assert.match(e.message, new RegExp(`allreduce failed: lost connection to rank ${victim}`));
+    }
+    if (transport === 'ipc') {
+      // The survivors removed their shared memory; only the killed rank's is left, for the launcher.
+      const prefix = `${shmPrefixFor(group.runId, group.port)}-`;
+      const left = readdirSync('/dev/shm').filter((f) => f.startsWith(prefix));
+      assert.deepEqual(left, [`${prefix}${victim}-${1 << 20}`]);
+      assert.equal(removeRunRegions(group.runId, group.port), 1);
     }
   } finally {
     await group.stop();

@@ -55,6 +55,23 @@ test('frames that arrive before they are expected wait, then land in place', { t
   );
 });
 
+test('a shared-memory notice carries no payload: the next frame follows its header', { timeout: 30_000 }, async () => {
+  const notice = { ...base, kind: FrameKind.ShmReadySum, offset: 0, count: 50 };
+  await withReader(
+    async (s) => {
+      s.write(Buffer.concat([encodeHeader(notice), frame(3, [4, 5])]));
+    },
+    async (reader, errors) => {
+      const none = () => new Uint8Array(0);
+      assert.equal((await reader.expect(notice, none)).length, 0);
+      const dest = new Float32Array(2);
+      await reader.expect({ ...base, offset: 3, count: 2 }, () => new Uint8Array(dest.buffer));
+      assert.deepEqual([...dest], [4, 5]);
+      assert.deepEqual(errors, []);
+    },
+  );
+});
+
 test('frames split into single bytes are put back together', { timeout: 30_000 }, async () => {
   const bytes = Buffer.concat([frame(0, [1.5, -2.25]), frame(2, [7])]);
   await withReader(

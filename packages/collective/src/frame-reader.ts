@@ -1,4 +1,4 @@
-import { checkHeader, decodeHeader, FrameError, HEADER_BYTES, type FrameHeader } from './frame.js';
+import { checkHeader, decodeHeader, FrameError, HEADER_BYTES, payloadBytes, type FrameHeader } from './frame.js';
 import { deferred, type Deferred } from './deferred.js';
 
 /** Largest read into the staging buffer, used only for the first read after a pause. */
@@ -126,7 +126,7 @@ export class FrameReader {
     if (fields === null) {
       throw new FrameError(`not an rwp frame: starts with 0x${this.header.subarray(0, 8).toString('hex')}`);
     }
-    this.cur = { exp: null, bytes: fields.count * 4, dest: null, got: 0 };
+    this.cur = { exp: null, bytes: payloadBytes(fields), dest: null, got: 0 };
     const exp = this.queue[0];
     if (exp !== undefined) this.adopt(exp);
   }
@@ -141,7 +141,7 @@ export class FrameReader {
       return;
     }
     cur.exp = exp;
-    cur.bytes = exp.want.count * 4;
+    cur.bytes = payloadBytes(exp.want);
     if (cur.bytes === 0) this.onPayload();
     else cur.dest = exp.dest();
   }

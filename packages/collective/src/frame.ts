@@ -1,4 +1,5 @@
-// The header of every frame on a ring link: a header, then `count` raw little-endian float32.
+// The header of every frame on a ring link: a header, then `count` raw little-endian float32
+// (none for shared-memory notices, whose data is already where the receiver reads it).
 // Each field is checked on receive, so a frame from another run, another operation or the wrong
 // place in the ring is an error, never summed.
 
@@ -13,6 +14,9 @@ export const enum FrameKind {
   Broadcast = 4,
   /** From the rank before the root to the root: everyone has the broadcast data. */
   BroadcastDone = 5,
+  /** Shared-memory allreduce: the frame only says that a chunk is ready in the sender's region. */
+  ShmReadySum = 6,
+  ShmReadyMean = 7,
 }
 
 const KIND_NAMES: Record<number, string> = {
@@ -21,7 +25,14 @@ const KIND_NAMES: Record<number, string> = {
   [FrameKind.AllreduceMean]: 'allreduce(mean)',
   [FrameKind.Broadcast]: 'broadcast',
   [FrameKind.BroadcastDone]: 'broadcast-done',
+  [FrameKind.ShmReadySum]: 'allreduce(sum) in shared memory',
+  [FrameKind.ShmReadyMean]: 'allreduce(mean) in shared memory',
 };
+
+/** Bytes that follow a header: `count` float32, except for notices of data in shared memory. */
+export function payloadBytes(h: FrameHeader): number {
+  return h.kind === FrameKind.ShmReadySum || h.kind === FrameKind.ShmReadyMean ? 0 : h.count * 4;
+}
 
 export function kindName(kind: number): string {
   return KIND_NAMES[kind] ?? `unknown kind ${kind}`;

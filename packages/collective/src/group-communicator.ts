@@ -19,6 +19,10 @@ import { RingLinks } from './ring-links.js';
 import { mod } from './ring-plan.js';
 import { runIdHash } from './run-id.js';
 import { ScratchPool } from './scratch-pool.js';
+import { shmAllreduce } from './shm-allreduce.js';
+import { ShmProbe } from './shm-probe.js';
+import { ShmRegions } from './shm-regions.js';
+import type { SharedMemory } from '@rwp/shm';
 import { controlClientSocket, controlServerSocket, newContext } from './zmq-sockets.js';
 
 /**
@@ -39,6 +43,8 @@ export interface GroupConfig {
   chunkBytes: number;
   /** Where the ring input's ipc:// socket file goes; null for tcp only. */
   ipc: { dir: string; path: string } | null;
+  /** Shared memory for allreduce, if all ranks turn out to see the same /dev/shm. */
+  shm: { api: SharedMemory; prefix: string } | null;
   warn: (message: string) => void;
 }
 
@@ -65,6 +71,8 @@ export class GroupCommunicator implements Communicator {
   private readonly control: { kind: 'root'; plane: RootControl; socket: Router } | { kind: 'member'; plane: MemberControl; socket: Dealer };
   /** Set once the ring is linked. */
   private ring: RingContext | null = null;
+  /** Set when allreduce goes through shared memory. */
+  private shm: ShmRegions | null = null;
 
   constructor(private readonly cfg: GroupConfig) {
     this.rank = cfg.rank;
@@ -94,7 +102,8 @@ export class GroupCommunicator implements Communicator {
   async establish(): Promise<void> {
     this.control.plane.start();
     const { cfg } = this;
-    const writer = await this.run('rendezvous', () =>
+    const probe = cfg.shm === null ? null : new ShmProbe(cfg.shm.api, cfg.shm.prefix, cfg.rank);
+    const linked = await this.run('rendezvous', () =>
       rendezvous({
         rank: cfg.rank,
         worldSize: cfg.worldSize,
@@ -112,8 +121,10 @@ export class GroupCommunicator implements Communicator {
         onJoined: () => {
           this.joined = true;
         },
-      }),
+        shmProbe: probe,
+      }).finally(() => probe?.release()),
     );
+    if (linked.sharedMemory && cfg.shm !== null) this.shm = new ShmRegions(cfg.shm.api, cfg.shm.prefix, cfg.rank);
     this.ring = {
       rank: cfg.rank,
       worldSize: cfg.worldSize,
@@ -123,16 +134,22 @@ export class GroupCommunicator implements Communicator {
       runHash: runIdHash(cfg.runId),
       chunkElems: cfg.chunkBytes / 4,
       reader: this.links.reader,
-      writer,
+      writer: linked.writer,
       pool: new ScratchPool(cfg.chunkBytes / 4),
       progress: this.progress,
     };
   }
 
+  get sharedMemory(): boolean {
+    return this.shm !== null;
+  }
+
   allreduce(data: Float32Array, op: ReduceOp = 'sum'): Promise<void> {
     if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('allreduce: data must be a Float32Array'));
     if (op !== 'sum' && op !== 'mean') return Promise.reject(new RangeError(`allreduce: op must be "sum" or "mean", got "${String(op)}"`));
-    return this.run('allreduce', (seq) => ringAllreduce(this.linked(), data, seq, op === 'mean'));
+    return this.run('allreduce', (seq) =>
+      this.shm !== null ? shmAllreduce(this.linked(), this.shm, data, seq, op === 'mean') : ringAllreduce(this.linked(), data, seq, op === 'mean'),
+    );
   }
 
   broadcast(data: Float32Array, root: number): Promise<void> {
@@ -262,6 +279,7 @@ export class GroupCommunicator implements Communicator {
     this.leaving = true;
     this.links.reader.fail(new Error('the communicator is closed'));
     this.links.close();
+    this.shm?.close();
     if (this.cfg.ipc !== null) removeIpcSocket(this.cfg.ipc.dir, this.cfg.ipc.path);
     await this.control.plane.close(true);
   }

@@ -5,6 +5,7 @@ import { CollectiveError } from './errors.js';
 export class LocalCommunicator implements Communicator {
   readonly rank = 0;
   readonly worldSize = 1;
+  readonly sharedMemory = false;
   private closed = false;
 
   async allreduce(data: Float32Array, op: ReduceOp = 'sum'): Promise<void> {

@@ -10,6 +10,7 @@ import { makeIpcDir } from './ipc-dir.js';
 import { PeerError } from './peer-error.js';
 import type { Transport } from './process-group-env.js';
 import type { FrameWriter } from './frame-writer.js';
+import type { ShmProbe } from './shm-probe.js';
 import { errorCode } from './zmq-sockets.js';
 
 export interface GroupSetup {
@@ -30,6 +31,14 @@ export interface GroupSetup {
   watchRoot: (socket: Dealer) => void;
   /** Called once rank 0 has accepted this rank. */
   onJoined: () => void;
+  /** This rank's shared-memory probe, when allreduce may use shared memory. */
+  shmProbe: ShmProbe | null;
+}
+
+export interface Linked {
+  writer: FrameWriter;
+  /** Every rank read its left neighbour's shared-memory probe: allreduce may use shared memory. */
+  sharedMemory: boolean;
 }
 
 export function endpointOf(masterAddr: string, masterPort: number): string {
@@ -39,10 +48,10 @@ export function endpointOf(masterAddr: string, masterPort: number): string {
 /**
  * Rank 0 binds MASTER_ADDR:MASTER_PORT; every other rank registers its ring address there; rank 0
  * answers with all addresses; each rank links to its neighbours and checks their link frames;
- * once all report ready, rank 0 says go. Resolves with the writer to the right neighbour. Bounded
- * by the caller's rendezvous deadline.
+ * once all report ready (each with its vote for shared memory), rank 0 says go. Resolves with the
+ * writer to the right neighbour. Bounded by the caller's rendezvous deadline.
  */
-export async function rendezvous(s: GroupSetup): Promise<FrameWriter> {
+export async function rendezvous(s: GroupSetup): Promise<Linked> {
   const self = await listenForRing(s);
   const endpoint = endpointOf(s.masterAddr, s.masterPort);
   if (s.control.kind === 'root') {
@@ -61,9 +70,9 @@ export async function rendezvous(s: GroupSetup): Promise<FrameWriter> {
       const unready = root.unreadyRanks();
       return { peer: unready[0] ?? null, what: `rank(s) ${unready.join(', ')} to link the ring` };
     };
+    const vote = leftProbeSeen(s, peers);
     await root.waitReady();
-    root.go();
-    return writer;
+    return { writer, sharedMemory: root.go(vote) };
   }
   const member = s.control.plane;
   s.control.socket.connect(`tcp://${endpoint}`);
@@ -79,11 +88,15 @@ export async function rendezvous(s: GroupSetup): Promise<FrameWriter> {
   s.onJoined();
   s.watchRoot(s.control.socket);
   const writer = await linkRing(s, peers);
-  member.ready();
+  member.ready(leftProbeSeen(s, peers));
   s.progress.peer = 0;
   s.progress.what = 'rank 0 to confirm that the whole ring is linked';
-  await member.waitGo();
-  return writer;
+  return { writer, sharedMemory: await member.waitGo() };
+}
+
+function leftProbeSeen(s: GroupSetup, peers: PeerInfo[]): boolean {
+  const left = (s.rank + s.worldSize - 1) % s.worldSize;
+  return s.shmProbe?.sees(left, peers[left].shm) ?? false;
 }
 
 async function bindRendezvous(router: Router, masterAddr: string, port: number): Promise<void> {
@@ -104,7 +117,9 @@ async function listenForRing(s: GroupSetup): Promise<PeerInfo> {
   if (s.ipc !== null) makeIpcDir(s.ipc.dir);
   const addr = await reachableAddress(s.masterAddr, s.masterPort, s.hostAddr, s.deadline);
   const { ipc, tcp } = await s.links.listen(s.ipc?.path ?? null, addr);
-  return { rank: s.rank, host: hostname(), hostKey: hostKey(), pid: process.pid, ipc, tcp };
+  const self: PeerInfo = { rank: s.rank, host: hostname(), hostKey: hostKey(), pid: process.pid, ipc, tcp };
+  if (s.shmProbe?.token != null) self.shm = s.shmProbe.token;
+  return self;
 }
 
 /** Connects to the left neighbour, waits for the right one, and checks both link frames. */

@@ -74,7 +74,7 @@ function buildProgram(): Command {
     .option('--resume', 'continue from the checkpoint in the run directory if there is one (workers get --resume from the first start)')
     .option('--run-dir <dir>', 'run directory (default: --set run_dir, else run_dir in CONFIG, else runs/<config>-<UTC time>)')
     .option('--run-id <id>', 'rendezvous id shared by all hosts (default: random per start on one host, derived from master address, port and restart count on several)')
-    .addOption(new Option('--transport <kind>', 'ipc: unix sockets between the ranks of a host (tcp between hosts); tcp: tcp everywhere (default: ipc on one host, tcp on several)').choices(['ipc', 'tcp']))
+    .addOption(new Option('--transport <kind>', 'ipc: shared memory (else unix sockets) between the ranks of a host, tcp between hosts; tcp: tcp everywhere (default: ipc on one host, tcp on several)').choices(['ipc', 'tcp']))
     .option('--comm-timeout <seconds>', 'seconds a collective may wait for a peer before failing (RWP_COMM_TIMEOUT_MS)', seconds)
     .option('--threads <t>', 'compute threads per worker (RWP_THREADS, OMP_NUM_THREADS)', wholeNumber(1), 1)
     .option('--gpus <which>', 'auto, none, or a comma list of device ids; worker i gets the (i mod count)-th', 'auto')

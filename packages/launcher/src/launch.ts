@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+// The light entry point: the launcher loads no ZeroMQ.
+import { removeRunRegions } from '@rwp/collective/shm-regions';
 import { createCombinedOutput } from './combined-output.js';
 import { LaunchError } from './errors.js';
 import { createLauncherLog } from './launcher-log.js';
@@ -71,6 +73,9 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       group = new WorkerGroup(workerSpecs(plan, attempt), { logDir, output, logger, graceMs });
       const failure = await group.wait();
       group = undefined;
+      // Workers remove their own shared memory; one that was killed could not.
+      const left = removeRunRegions(attempt.runId, attempt.masterPort);
+      if (left > 0) logger.info(`removed ${left} shared-memory region(s) left in /dev/shm by workers that did not close`);
       if (interruptedBy !== undefined) return interrupted(interruptedBy, plan, restart, logger);
       if (failure === undefined) {
         logger.info(`all ${plan.nproc} worker(s) finished`);

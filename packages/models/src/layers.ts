@@ -48,9 +48,15 @@ export interface ConvOptions {
   kernel: number;
   stride?: number;
   bias?: boolean;
-  /** He-normal over the fan-in (PyTorch ResNet/WRN code) or the fan-out (torchvision, VGG). */
-  fan?: 'in' | 'out';
+  /** Initialisation; He-normal over the fan-in unless said otherwise. */
+  init?: ConvInit;
 }
+
+/**
+ * He-normal over the fan-in (PyTorch ResNet/WRN code) or the fan-out (torchvision, VGG), or
+ * nn.Conv2d's own default, kernel and bias U(+-1/sqrt(fan_in)), for models that keep it.
+ */
+export type ConvInit = 'he-fan-in' | 'he-fan-out' | 'pytorch-default';
 
 /**
  * Square convolution with PyTorch's padding (kernel - 1) / 2. For stride 1 that is TF's 'same';
@@ -65,12 +71,14 @@ export function conv(ctx: BuildContext, x: Tensor, name: string, o: ConvOptions)
     x = apply(tfl.layers.zeroPadding2d({ padding: pad, name: `${name}_pad` }), x);
     padding = 'valid';
   }
-  const fan = o.kernel * o.kernel * ((o.fan ?? 'in') === 'in' ? channels(x) : o.filters);
-  const kernelInitializer = tfl.initializers.randomNormal({
-    mean: 0,
-    stddev: Math.sqrt(2 / fan),
-    seed: weightSeed(ctx.seed, `${name}/kernel`),
-  });
+  const init = o.init ?? 'he-fan-in';
+  const fanIn = o.kernel * o.kernel * channels(x);
+  const seed = (what: string) => weightSeed(ctx.seed, `${name}/${what}`);
+  const bound = 1 / Math.sqrt(fanIn);
+  const uniform = (what: string) => tfl.initializers.randomUniform({ minval: -bound, maxval: bound, seed: seed(what) });
+  const fan = init === 'he-fan-out' ? o.kernel * o.kernel * o.filters : fanIn;
+  const kernelInitializer =
+    init === 'pytorch-default' ? uniform('kernel') : tfl.initializers.randomNormal({ mean: 0, stddev: Math.sqrt(2 / fan), seed: seed('kernel') });
   return apply(
     tfl.layers.conv2d({
       name,
@@ -80,7 +88,7 @@ export function conv(ctx: BuildContext, x: Tensor, name: string, o: ConvOptions)
       padding,
       useBias: o.bias ?? false,
       kernelInitializer,
-      biasInitializer: 'zeros',
+      biasInitializer: init === 'pytorch-default' ? uniform('bias') : 'zeros',
     }),
     x,
   );

@@ -8,6 +8,7 @@
 
 import {
   BuildContext,
+  ConvInit,
   Tensor,
   add,
   batchNorm,
@@ -28,7 +29,7 @@ interface BlockOptions {
   filters: number;
   stride: number;
   shortcut: Shortcut;
-  fan: 'in' | 'out';
+  init: ConvInit;
 }
 
 /** Option A: x[:, ::2, ::2, :] with zero channels added on both sides, as many as are missing. */
@@ -51,12 +52,12 @@ function basicBlock(ctx: BuildContext, x: Tensor, name: string, o: BlockOptions)
   if (reshaped && o.shortcut === 'A') {
     shortcut = zeroPadShortcut(x, `${name}_shortcut`, o.stride, o.filters);
   } else if (reshaped) {
-    shortcut = conv(ctx, x, `${name}_shortcut_conv`, { filters: o.filters, kernel: 1, stride: o.stride, fan: o.fan });
+    shortcut = conv(ctx, x, `${name}_shortcut_conv`, { filters: o.filters, kernel: 1, stride: o.stride, init: o.init });
     shortcut = batchNorm(shortcut, `${name}_shortcut_bn`);
   }
-  let y = conv(ctx, x, `${name}_conv1`, { filters: o.filters, kernel: 3, stride: o.stride, fan: o.fan });
+  let y = conv(ctx, x, `${name}_conv1`, { filters: o.filters, kernel: 3, stride: o.stride, init: o.init });
   y = relu(batchNorm(y, `${name}_bn1`), `${name}_relu1`);
-  y = conv(ctx, y, `${name}_conv2`, { filters: o.filters, kernel: 3, fan: o.fan });
+  y = conv(ctx, y, `${name}_conv2`, { filters: o.filters, kernel: 3, init: o.init });
   y = batchNorm(y, `${name}_bn2`);
   return relu(add([y, shortcut], `${name}_add`), `${name}_relu2`);
 }
@@ -65,7 +66,7 @@ interface ResNetOptions {
   widths: number[];
   blocksPerStage: number;
   shortcut: Shortcut;
-  fan: 'in' | 'out';
+  init: ConvInit;
 }
 
 /** The stages (stride 1 first, then 2), global average pool and classifier. */
@@ -77,7 +78,7 @@ function stagesAndHead(ctx: BuildContext, x: Tensor, numClasses: number, o: ResN
         filters: scaled(ctx, width),
         stride,
         shortcut: o.shortcut,
-        fan: o.fan,
+        init: o.init,
       });
     }
   });
@@ -87,13 +88,13 @@ function stagesAndHead(ctx: BuildContext, x: Tensor, numClasses: number, o: ResN
 export function resnet20(ctx: BuildContext, x: Tensor, numClasses: number): Tensor {
   x = conv(ctx, x, 'stem_conv', { filters: scaled(ctx, 16), kernel: 3 });
   x = relu(batchNorm(x, 'stem_bn'), 'stem_relu');
-  return stagesAndHead(ctx, x, numClasses, { widths: [16, 32, 64], blocksPerStage: 3, shortcut: 'A', fan: 'in' });
+  return stagesAndHead(ctx, x, numClasses, { widths: [16, 32, 64], blocksPerStage: 3, shortcut: 'A', init: 'he-fan-in' });
 }
 
 export function resnet18(ctx: BuildContext, x: Tensor, numClasses: number, imagenet: boolean): Tensor {
-  const fan = imagenet ? 'out' : 'in';
+  const init: ConvInit = imagenet ? 'he-fan-out' : 'he-fan-in';
   if (imagenet) {
-    x = conv(ctx, x, 'stem_conv', { filters: scaled(ctx, 64), kernel: 7, stride: 2, fan });
+    x = conv(ctx, x, 'stem_conv', { filters: scaled(ctx, 64), kernel: 7, stride: 2, init });
     x = relu(batchNorm(x, 'stem_bn'), 'stem_relu');
     // Zero padding equals PyTorch's -inf padding here: the input is a ReLU output (>= 0) and
     // every window holds at least one real pixel.
@@ -102,5 +103,5 @@ export function resnet18(ctx: BuildContext, x: Tensor, numClasses: number, image
     x = conv(ctx, x, 'stem_conv', { filters: scaled(ctx, 64), kernel: 3 });
     x = relu(batchNorm(x, 'stem_bn'), 'stem_relu');
   }
-  return stagesAndHead(ctx, x, numClasses, { widths: [64, 128, 256, 512], blocksPerStage: 2, shortcut: 'B', fan });
+  return stagesAndHead(ctx, x, numClasses, { widths: [64, 128, 256, 512], blocksPerStage: 2, shortcut: 'B', init });
 }

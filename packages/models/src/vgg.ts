@@ -17,7 +17,7 @@ export function vgg16bn(ctx: BuildContext, x: Tensor, numClasses: number, dropou
   STAGES.forEach((widths, s) => {
     widths.forEach((width, i) => {
       const name = `block${s + 1}_${i + 1}`;
-      x = conv(ctx, x, `${name}_conv`, { filters: scaled(ctx, width), kernel: 3, bias: true, fan: 'out' });
+      x = conv(ctx, x, `${name}_conv`, { filters: scaled(ctx, width), kernel: 3, bias: true, init: 'he-fan-out' });
       x = relu(batchNorm(x, `${name}_bn`), `${name}_relu`);
     });
     x = maxPool(x, `block${s + 1}_pool`, 2, 2);

@@ -61,6 +61,18 @@ test('convs are He-normal over the fan-in (std sqrt(2 / fan_in)), dense layers U
   assert.ok(Math.max(...fc.map(Math.abs)) > 0.95 * bound);
 });
 
+test("the small cnn keeps nn.Conv2d's default init: kernel and bias U(+-1/sqrt(fan_in))", () => {
+  const w = snapshot({ arch: 'cnn', inputShape: [28, 28, 1], numClasses: 10 });
+  const kernel = w.get('conv2/kernel')!; // 3x3x32x64
+  const bound = 1 / Math.sqrt(9 * 32);
+  assert.ok(kernel.every((v) => Math.abs(v) <= bound));
+  // Uniform on [-b, b]: std b / sqrt(3), which He-normal (sqrt(2 / fan_in)) would exceed 2.4 times.
+  const std = Math.sqrt(kernel.reduce((s, v) => s + v * v, 0) / kernel.length);
+  assert.ok(Math.abs(std / (bound / Math.sqrt(3)) - 1) < 0.02, `std ${std}`);
+  const bias = w.get('conv1/bias')!;
+  assert.ok(bias.every((v) => Math.abs(v) <= 1 / 3) && bias.some((v) => Math.abs(v) > 0.1));
+});
+
 test('layer and weight names do not depend on what the process built before', () => {
   const names = (m: ReturnType<typeof buildModel>) => ({
     model: m.name,

@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeHeaders } from '../../../scripts/node-headers.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(root, 'csrc');
@@ -21,16 +22,6 @@ function skip(reason) {
   console.warn(`@rwp/native: not built: ${reason}`);
   console.warn('@rwp/native: the native backend is unavailable; training will use the wasm backend.');
   process.exit(0);
-}
-
-function nodeHeaders() {
-  const candidates = [
-    process.env.npm_config_nodedir && join(process.env.npm_config_nodedir, 'include', 'node'),
-    resolve(dirname(process.execPath), '..', 'include', 'node'),
-    '/usr/include/node',
-    '/usr/local/include/node',
-  ].filter(Boolean);
-  return candidates.find((dir) => existsSync(join(dir, 'node_api.h')));
 }
 
 function addonApiHeaders() {

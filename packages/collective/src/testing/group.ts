@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ipcDirFor } from '../ipc-dir.js';
+import { removeRunRegions } from '../shm-regions.js';
 
 export const WORKER = fileURLToPath(new URL('./rank-worker.js', import.meta.url));
 export const ROGUE = fileURLToPath(new URL('./rogue-rank.js', import.meta.url));
@@ -147,10 +148,11 @@ export class Group {
     return out;
   }
 
-  /** Kills whatever still runs and removes the run's ipc directory. */
+  /** Kills whatever still runs and removes the run's ipc directory and shared memory. */
   async stop(): Promise<void> {
     for (const p of this.all) p.kill();
     await Promise.all(this.all.map((p) => p.exit));
     rmSync(ipcDirFor(this.runId, this.port), { recursive: true, force: true });
+    removeRunRegions(this.runId, this.port);
   }
 }

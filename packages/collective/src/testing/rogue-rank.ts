@@ -66,7 +66,7 @@ fromRank0.on('error', () => undefined);
 fromRank0.write(link);
 await readBytes(fromRank0, HEADER_BYTES);
 const socket = await rank0Linked;
-plane.ready();
+plane.ready(false);
 await plane.waitGo();
 
 const good: FrameHeader = { runHash, seq: 1, kind: FrameKind.AllreduceSum, sender: pg.rank, step: 0, total: ROGUE_TARGET_LENGTH, offset: 500, count: 500 };

@@ -1,0 +1,39 @@
+// bench:allreduce end to end: real ranks, both data paths on one host, tcp, and bad flags.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import type { AllreduceResult } from './allreduce-args.js';
+
+const BENCH = fileURLToPath(new URL('./allreduce.js', import.meta.url));
+
+function bench(args: string[]): AllreduceResult[] {
+  const r = spawnSync(process.execPath, [BENCH, '--sizes', '4K,1M', '--iters', '3', '--json', ...args], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as AllreduceResult);
+}
+
+test('--json: one checked result per size, with the data path each run took', () => {
+  for (const [args, transport, shm] of [
+    [['--nproc', '3'], 'ipc', true],
+    [['--nproc', '3', '--no-shm'], 'ipc', false],
+    [['--nproc', '2', '--transport', 'tcp'], 'tcp', false],
+  ] as const) {
+    const rows = bench([...args]);
+    assert.deepEqual(rows.map((r) => r.size_bytes), [4096, 1 << 20]);
+    for (const r of rows) {
+      assert.equal(r.transport, transport);
+      assert.equal(r.shared_memory, shm, `${args.join(' ')}: data path`);
+      assert.equal(r.iters, 3);
+      assert.ok(r.time_us > 0 && r.cpu_us_per_rank > 0);
+      assert.ok(Math.abs(r.algbw_gbps - r.size_bytes / r.time_us / 1e3) <= 0.002, 'algbw = bytes / time');
+      assert.ok(Math.abs(r.busbw_gbps - (r.algbw_gbps * 2 * (r.nproc - 1)) / r.nproc) <= 0.002, 'busbw = algbw 2(N-1)/N');
+    }
+  }
+});
+
+test('a size that is not whole float32s is refused, naming it', () => {
+  const r = spawnSync(process.execPath, [BENCH, '--sizes', '4K,6'], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /bad size "6": must be a positive multiple of 4 bytes/);
+});
