@@ -2,10 +2,16 @@
 // ports, rendezvous deadlines, and a two-rank group that closes cleanly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { CollectiveError, connect, ipcDirFor, type Communicator } from './index.js';
+import { shmPrefixFor } from './shm-regions.js';
 import { freePort } from './testing/group.js';
+
+/** This run's names still in /dev/shm. */
+function leftInShm(runId: string, port: number): string[] {
+  return readdirSync('/dev/shm').filter((f) => f.startsWith(`${shmPrefixFor(runId, port)}-`));
+}
 
 function isCollectiveError(op: string, peer: number | null, message: RegExp) {
   return (e: unknown) => {
@@ -67,6 +73,7 @@ test('the rendezvous has a deadline on both sides, naming who is missing', { tim
     connect({ ...opts, rank: 0, worldSize: 3 }),
     isCollectiveError('rendezvous', 1, /timed out after 1000 ms waiting for rank\(s\) 1, 2 to register at 127.0.0.1:\d+ \(run "lonely"\)/),
   );
+  assert.deepEqual(leftInShm('lonely', port), [], 'a rank that gave up removed its shared-memory probe');
 });
 
 test('two ranks in one process: allreduce, close, and the ipc directory is gone', { timeout: 30_000 }, async () => {
@@ -83,5 +90,6 @@ test('two ranks in one process: allreduce, close, and the ipc directory is gone'
     await Promise.all(comms.map((c) => c.close()));
   }
   assert.ok(!existsSync(ipcDirFor('in-process', port)));
+  assert.deepEqual(leftInShm('in-process', port), [], 'each rank removed its shared memory');
   await assert.rejects(comms[0].allreduce(new Float32Array(1)), isCollectiveError('allreduce', null, /closed/));
 });

@@ -73,6 +73,8 @@ export class GroupCommunicator implements Communicator {
   private ring: RingContext | null = null;
   /** Set when allreduce goes through shared memory. */
   private shm: ShmRegions | null = null;
+  /** This rank's shared-memory probe while the rendezvous runs. */
+  private probe: ShmProbe | null = null;
 
   constructor(private readonly cfg: GroupConfig) {
     this.rank = cfg.rank;
@@ -103,6 +105,7 @@ export class GroupCommunicator implements Communicator {
     this.control.plane.start();
     const { cfg } = this;
     const probe = cfg.shm === null ? null : new ShmProbe(cfg.shm.api, cfg.shm.prefix, cfg.rank);
+    this.probe = probe;
     const linked = await this.run('rendezvous', () =>
       rendezvous({
         rank: cfg.rank,
@@ -280,6 +283,8 @@ export class GroupCommunicator implements Communicator {
     this.links.reader.fail(new Error('the communicator is closed'));
     this.links.close();
     this.shm?.close();
+    // A rendezvous that timed out never returns to release it.
+    this.probe?.release();
     if (this.cfg.ipc !== null) removeIpcSocket(this.cfg.ipc.dir, this.cfg.ipc.path);
     await this.control.plane.close(true);
   }
