@@ -1,7 +1,7 @@
-import { encodeHeader, FrameKind, type FrameHeader } from './frame.js';
+import { encodeHeader, FrameKind } from './frame.js';
 import { addOwn, addOwnFinal } from './reduce.js';
 import { allreduceRecvSegment, segmentChunks } from './ring-plan.js';
-import { bytesOf, floatsOf, type RingContext } from './ring-context.js';
+import { bytesOf, floatsOf, opFrames, type RingContext } from './ring-context.js';
 
 /**
  * In-place ring allreduce (see allreduceRecvSegment for the schedule). Partial sums land in
@@ -20,16 +20,7 @@ export async function ringAllreduce(ctx: RingContext, data: Float32Array, seq: n
   const total = data.length;
   const segs = segmentChunks(total, n, ctx.chunkElems);
   const steps = 2 * (n - 1);
-  const frame = (sender: number, step: number, offset: number, count: number): FrameHeader => ({
-    runHash: ctx.runHash,
-    seq,
-    kind,
-    sender,
-    step,
-    total,
-    offset,
-    count,
-  });
+  const frame = opFrames(ctx, seq, kind, total);
   const own = (offset: number, count: number) => bytesOf(data.subarray(offset, offset + count));
 
   const arrivals: Array<Array<Promise<Uint8Array>>> = [];

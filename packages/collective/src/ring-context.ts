@@ -1,3 +1,4 @@
+import type { FrameHeader, FrameKind } from './frame.js';
 import type { Progress } from './fault.js';
 import type { FrameReader } from './frame-reader.js';
 import type { FrameWriter } from './frame-writer.js';
@@ -18,6 +19,11 @@ export interface RingContext {
   writer: FrameWriter;
   pool: ScratchPool;
   progress: Progress;
+}
+
+/** The header of each frame of one allreduce: only the sender and the frame's place vary. */
+export function opFrames(ctx: RingContext, seq: number, kind: FrameKind, total: number): (sender: number, step: number, offset: number, count: number) => FrameHeader {
+  return (sender, step, offset, count) => ({ runHash: ctx.runHash, seq, kind, sender, step, total, offset, count });
 }
 
 /** The bytes of a float32 array, without copying. */

@@ -1,7 +1,7 @@
-import { encodeHeader, FrameKind, type FrameHeader } from './frame.js';
+import { encodeHeader, FrameKind } from './frame.js';
 import { addFinalInto, addInto } from './reduce.js';
 import { allreduceRecvSegment, mod, segmentChunks } from './ring-plan.js';
-import type { RingContext } from './ring-context.js';
+import { opFrames, type RingContext } from './ring-context.js';
 import type { ShmRegions } from './shm-regions.js';
 
 const NOTHING = new Uint8Array(0);
@@ -21,16 +21,7 @@ export async function shmAllreduce(ctx: RingContext, regions: ShmRegions, data: 
   const kind = mean ? FrameKind.ShmReadyMean : FrameKind.ShmReadySum;
   const segs = segmentChunks(total, n, ctx.chunkElems);
   const steps = 2 * (n - 1);
-  const frame = (sender: number, step: number, offset: number, count: number): FrameHeader => ({
-    runHash: ctx.runHash,
-    seq,
-    kind,
-    sender,
-    step,
-    total,
-    offset,
-    count,
-  });
+  const frame = opFrames(ctx, seq, kind, total);
   const notify = (step: number, offset: number, count: number) => writer.send(encodeHeader(frame(rank, step, offset, count)), null);
 
   regions.begin(total);
