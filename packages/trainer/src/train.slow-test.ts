@@ -17,6 +17,8 @@ test('sequential RWP in one process and parallel RWP on 2 ranks are the same com
   assert.equal(a.code, 0, a.out);
   const b = await run([LAUNCH_CLI, '--nproc', '2', SMOKE_CONFIG, '--run-dir', par, ...SMALL, ...steps]);
   assert.equal(b.code, 0, b.out);
+  // Two ranks on one host: the gradients went through shared memory, and the log says so.
+  assert.match(b.out, /rank 1 of 2 ready; allreduce over shared memory/);
   const ws = finalWeights(seq);
   const wp = finalWeights(par);
   const diff = maxAbsDiff(ws, wp);

@@ -109,7 +109,11 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     if (differing.length) {
       throw new RunError(`config of rank(s) ${differing.join(', ')} differs from rank 0's (hash ${hashes[differing[0]]} vs ${hashes[0]}): every rank must run the same config`);
     }
-    log.info({ world_size: comm.worldSize, source: group.source, run_dir: runDir }, `rank ${comm.rank} of ${comm.worldSize} ready`);
+    const dataPath = comm.worldSize === 1 ? 'none' : comm.sharedMemory ? 'shared memory' : `${group.transport} sockets`;
+    log.info(
+      { world_size: comm.worldSize, source: group.source, run_dir: runDir, allreduce: dataPath },
+      `rank ${comm.rank} of ${comm.worldSize} ready${comm.worldSize > 1 ? `; allreduce over ${dataPath}` : ''}`,
+    );
 
     const ds = await loadDataset({ dataset: config.data.dataset, dir: config.data.dir ?? undefined, imageSize: config.data.image_size });
     const trainCount = Math.min(ds.train.count, config.data.limit_train ?? Infinity);
