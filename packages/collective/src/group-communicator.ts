@@ -10,8 +10,7 @@ import type { Fault, Progress } from './fault.js';
 import { FrameError } from './frame.js';
 import { removeIpcSocket } from './ipc-dir.js';
 import { PeerError } from './peer-error.js';
-import type { Transport } from './process-group-env.js';
-import { endpointOf, rendezvous } from './rendezvous.js';
+import { endpointOf, rendezvous, type GroupAddress } from './rendezvous.js';
 import { ringAllreduce } from './ring-allreduce.js';
 import { ringBroadcast } from './ring-broadcast.js';
 import type { RingContext } from './ring-context.js';
@@ -31,18 +30,9 @@ import { controlClientSocket, controlServerSocket, newContext } from './zmq-sock
  */
 const SETTLE_MS = 100;
 
-export interface GroupConfig {
-  rank: number;
-  worldSize: number;
-  runId: string;
-  transport: Transport;
-  masterAddr: string;
-  masterPort: number;
-  hostAddr: string | undefined;
+export interface GroupConfig extends GroupAddress {
   timeoutMs: number;
   chunkBytes: number;
-  /** Where the ring input's ipc:// socket file goes; null for tcp only. */
-  ipc: { dir: string; path: string } | null;
   /** Shared memory for allreduce, if all ranks turn out to see the same /dev/shm. */
   shm: { api: SharedMemory; prefix: string } | null;
   warn: (message: string) => void;
@@ -115,8 +105,8 @@ export class GroupCommunicator implements Communicator {
         masterAddr: cfg.masterAddr,
         masterPort: cfg.masterPort,
         hostAddr: cfg.hostAddr,
-        deadline: Date.now() + cfg.timeoutMs,
         ipc: cfg.ipc,
+        deadline: Date.now() + cfg.timeoutMs,
         links: this.links,
         control: this.control,
         progress: this.progress,

@@ -13,7 +13,8 @@ import type { FrameWriter } from './frame-writer.js';
 import type { ShmProbe } from './shm-probe.js';
 import { errorCode } from './zmq-sockets.js';
 
-export interface GroupSetup {
+/** Who this rank is and where the group meets. */
+export interface GroupAddress {
   rank: number;
   worldSize: number;
   runId: string;
@@ -21,9 +22,13 @@ export interface GroupSetup {
   masterAddr: string;
   masterPort: number;
   hostAddr: string | undefined;
+  /** Where the ring input's ipc:// socket file goes; null for tcp only. */
+  ipc: { dir: string; path: string } | null;
+}
+
+export interface GroupSetup extends GroupAddress {
   /** When the rendezvous deadline passes, in ms since the epoch. */
   deadline: number;
-  ipc: { dir: string; path: string } | null;
   links: RingLinks;
   control: { kind: 'root'; plane: RootControl; socket: Router } | { kind: 'member'; plane: MemberControl; socket: Dealer };
   progress: Progress;

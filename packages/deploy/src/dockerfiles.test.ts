@@ -6,7 +6,7 @@ import dockerignore from '@balena/dockerignore';
 import { dockerfileProblems, readDockerfile } from './dockerfile.js';
 import { launchDryRun } from './dry-run.js';
 import { mapPaths } from './paths.js';
-import { BIN_PATHS, CLI_PATHS, IMAGE_APP_DIR, REPO_ROOT, repoPath } from './repo.js';
+import { BIN_PATHS, IMAGE_APP_DIR, REPO_ROOT, repoPath } from './repo.js';
 import { scratchDir } from './scratch-dir.js';
 import { loadTrainConfig, parseTrainArgs } from './train-args.js';
 

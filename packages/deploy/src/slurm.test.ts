@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { realpathSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { BIN_PATHS, CLI_PATHS, REPO_ROOT, repoPath } from './repo.js';
+import { BIN_PATHS, REPO_ROOT, repoPath } from './repo.js';
 import { resolveInChild } from './resolve-rank.js';
 import { batchEnv, hostList, runBatchScript, sbatchDirectives, srunTaskEnv, type Allocation } from './slurm.js';
 import { loadTrainConfig, parseTrainArgs, trainerAccepts } from './train-args.js';

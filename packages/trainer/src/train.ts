@@ -14,7 +14,7 @@ import { evaluateBatch, type Batch } from './gradients.js';
 import { Stepper, type TrainState } from './methods.js';
 import { appendMetrics, Progress, StepTimes, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
 import { modelVars } from './params.js';
-import { planRun, type RunPlan } from './plan.js';
+import { planRun } from './plan.js';
 import { lrAt } from './schedule.js';
 import { exportLayersModel } from './export-model.js';
 import type { Logger } from './log.js';
