@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { shmPrefixFor } from '@rwp/collective/shm-regions';
 import { alive, fixture, jsonLines, PROCESSES, recordedPids, runCli, scratch } from './harness.js';
 
 async function runWithFailure(t: Parameters<typeof scratch>[0], failWith: string) {
@@ -35,6 +36,20 @@ test('a worker killed by SIGKILL is reported by signal name', PROCESSES, async (
   const { r, report } = await runWithFailure(t, 'signal:SIGKILL');
   assert.equal(r.code, 128 + 9);
   assert.match(report, /^rank 1 was killed by SIGKILL/);
+});
+
+test('shared memory left by killed workers is removed when the group ends', PROCESSES, async (t) => {
+  const { config, runDir } = scratch(t);
+  // Rank 1 exits after its first allreduce through shared memory; the launcher stops ranks 0 and 2.
+  const r = await runCli(t, ['--nproc', '3', '--run-dir', runDir, '--worker', fixture('allreduce'), config, '--set', 'fail_rank=1']);
+  assert.equal(r.code, 7, r.stdout);
+  const lines = jsonLines(r.stdout);
+  const start = lines.find((l) => l.rank === 'launcher' && typeof l.runId === 'string');
+  assert.ok(start, r.stdout);
+  const removed = lines.find((l) => l.rank === 'launcher' && /^removed \d+ shared-memory region\(s\) left in \/dev\/shm/.test(String(l.msg)));
+  assert.ok(removed, r.stdout);
+  const prefix = `${shmPrefixFor(String(start.runId), Number(start.masterPort))}-`;
+  assert.deepEqual(readdirSync('/dev/shm').filter((f) => f.startsWith(prefix)), []);
 });
 
 test('a child a worker leaves behind is stopped before the launcher exits', PROCESSES, async (t) => {
