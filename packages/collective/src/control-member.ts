@@ -63,7 +63,7 @@ export class MemberControl implements ControlPlane {
   }
 
   report(fault: Fault): void {
-    this.send({ t: 'abort', rank: this.o.rank, peer: fault.peer, detail: fault.detail });
+    this.send({ t: 'abort', rank: this.o.rank, peer: fault.peer, detail: fault.detail, waiting: fault.waiting === true });
   }
 
   close(flush: boolean): Promise<void> {

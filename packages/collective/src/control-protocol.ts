@@ -24,7 +24,8 @@ export type ToRoot =
   /** `shm`: this rank read its left neighbour's probe token from shared memory. */
   | { t: 'ready'; rank: number; shm?: boolean }
   | { t: 'op'; rank: number; seq: number; kind: ControlKind; root: number; v: unknown }
-  | { t: 'abort'; rank: number; peer: number | null; detail: string };
+  /** `waiting`: the sender timed out waiting on `peer` and waits for rank 0 to name the culprit. */
+  | { t: 'abort'; rank: number; peer: number | null; detail: string; waiting?: boolean };
 
 export type FromRoot =
   | { t: 'welcome'; peers: PeerInfo[] }

@@ -6,7 +6,7 @@ import { MemberControl } from './control-member.js';
 import { RootControl } from './control-root.js';
 import { deferred } from './deferred.js';
 import { CollectiveError } from './errors.js';
-import type { Fault, Progress } from './fault.js';
+import { blameOf, type Fault, type Progress } from './fault.js';
 import { FrameError } from './frame.js';
 import { removeIpcSocket } from './ipc-dir.js';
 import { PeerError } from './peer-error.js';
@@ -29,6 +29,10 @@ import { controlClientSocket, controlServerSocket, newContext } from './zmq-sock
  * this long first lets the notice win, so the error names the rank that really failed.
  */
 const SETTLE_MS = 100;
+/** How long rank 0 gathers the timeouts of a run's ranks before it names the rank they point at. */
+const GATHER_TIMEOUTS_MS = 500;
+/** How long a rank that timed out waits for rank 0's verdict before it blames its own peer. */
+const VERDICT_MS = 2000;
 
 export interface GroupConfig extends GroupAddress {
   timeoutMs: number;
@@ -65,6 +69,8 @@ export class GroupCommunicator implements Communicator {
   private shm: ShmRegions | null = null;
   /** This rank's shared-memory probe while the rendezvous runs. */
   private probe: ShmProbe | null = null;
+  /** Rank 0: the timeouts gathered so far, its own and its members'. */
+  private readonly timeouts: Fault[] = [];
 
   constructor(private readonly cfg: GroupConfig) {
     this.rank = cfg.rank;
@@ -77,7 +83,7 @@ export class GroupCommunicator implements Communicator {
       (why) => cfg.warn(`ring listener of rank ${cfg.rank}: ${why}`),
       (e) => this.raise(this.faultFrom(e), this.rank === 0 || this.joined),
     );
-    const onFault = (f: Fault) => this.raise(f, this.rank === 0);
+    const onFault = (f: Fault) => (f.waiting && this.rank === 0 ? this.gatherTimeout(f) : this.raise(f, this.rank === 0));
     if (cfg.rank === 0) {
       const socket = controlServerSocket(context);
       const endpoint = endpointOf(cfg.masterAddr, cfg.masterPort);
@@ -231,10 +237,30 @@ export class GroupCommunicator implements Communicator {
     }
   }
 
+  /**
+   * A deadline passed. During the rendezvous the rank fails at once. Later, the rank it waits on
+   * may be waiting itself (in a ring, every rank behind a stalled one starves), so rank 0 gathers
+   * the timeouts for a moment and names the rank they point at (blameOf); the others wait for
+   * that verdict, and blame their own peer only if rank 0 does not answer.
+   */
   private timedOut(): void {
     const p = this.progress.lazy?.() ?? this.progress;
-    const peer = p.peer;
-    this.raise({ peer, detail: `timed out after ${this.cfg.timeoutMs} ms waiting for ${p.what}`, origin: this.rank }, this.rank === 0 || this.joined);
+    const fault: Fault = { peer: p.peer, detail: `timed out after ${this.cfg.timeoutMs} ms waiting for ${p.what}`, origin: this.rank, waiting: true };
+    if (this.ring === null) {
+      this.raise(fault, this.rank === 0 || this.joined);
+    } else if (this.rank === 0) {
+      this.gatherTimeout(fault);
+    } else if (this.fault === null) {
+      this.control.plane.report(fault);
+      setTimeout(() => this.raise(fault, false), VERDICT_MS).unref();
+    }
+  }
+
+  /** Rank 0: a timeout, its own or a member's; the first starts the gathering. */
+  private gatherTimeout(fault: Fault): void {
+    if (this.fault !== null) return;
+    if (this.timeouts.length === 0) setTimeout(() => this.raise(blameOf(this.timeouts), true), GATHER_TIMEOUTS_MS).unref();
+    if (!this.timeouts.some((f) => f.origin === fault.origin)) this.timeouts.push(fault);
   }
 
   private faultFrom(e: unknown): Fault {

@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { blameOf, type Fault } from './fault.js';
+
+const waits = (origin: number, peer: number | null): Fault => ({ origin, peer, detail: `timed out waiting for rank ${peer}`, waiting: true });
+
+test('blameOf follows the waits to the rank that did not time out itself', () => {
+  // Ring 0 <- 3 <- 2 <- 1 (stalled): each rank waits on its left neighbour.
+  const f = blameOf([waits(0, 3), waits(3, 2), waits(2, 1)]);
+  assert.equal(f.peer, 1);
+  assert.equal(f.origin, 2);
+  assert.equal(f.detail, 'timed out waiting for rank 1 (rank 0 waited on rank 3, rank 3 waited on rank 2, rank 2 on rank 1)');
+});
+
+test('blameOf keeps a lone timeout as it is, and the first one when the waits go round', () => {
+  assert.deepEqual(blameOf([waits(2, 1)]), waits(2, 1));
+  assert.deepEqual(blameOf([waits(0, 1), waits(1, 0)]), waits(0, 1));
+  assert.deepEqual(blameOf([waits(1, null), waits(0, 1)]), waits(1, null));
+});
