@@ -16,16 +16,10 @@
 //   step_ms = data_ms + compute_ms + transfer_ms + wait_ms + other_ms   (exactly).
 // On one rank transfer is its comm_ms (an allreduce with itself, ~0) and wait is 0.
 import { median, percentile, sum } from '@rwp/report';
+import type { StepTime } from '@rwp/trainer';
 
-/** One line of RUN_DIR/steps/rank-<R>.jsonl. */
-export interface StepRecord {
-  step: number;
-  epoch: number;
-  step_ms: number;
-  compute_ms: number;
-  comm_ms: number;
-  data_ms: number;
-}
+/** One line of RUN_DIR/steps/rank-<R>.jsonl, as the trainer writes it. */
+export type StepRecord = StepTime;
 
 /** One optimizer step of the whole group. */
 export interface GroupStep {

@@ -1,19 +1,12 @@
 import type { FrameHeader, FrameKind } from './frame.js';
 import type { Progress } from './fault.js';
+import type { LinkIdentity } from './ring-links.js';
 import type { FrameReader } from './frame-reader.js';
 import type { FrameWriter } from './frame-writer.js';
 import type { ScratchPool } from './scratch-pool.js';
 
 /** What a ring collective needs: this rank's place, its two links and where to record progress. */
-export interface RingContext {
-  rank: number;
-  worldSize: number;
-  /** Rank this one receives from. */
-  left: number;
-  /** Rank this one sends to. */
-  right: number;
-  runId: string;
-  runHash: number;
+export interface RingContext extends LinkIdentity {
   chunkElems: number;
   reader: FrameReader;
   writer: FrameWriter;

@@ -8,7 +8,9 @@ import { PeerError } from './peer-error.js';
 export interface LinkIdentity {
   rank: number;
   worldSize: number;
+  /** Rank this one receives from. */
   left: number;
+  /** Rank this one sends to. */
   right: number;
   runId: string;
   runHash: number;

@@ -2,4 +2,4 @@ export { loadConfig, resolveConfig, configHash, ConfigError, type Config } from 
 export { FIELDS } from './config-schema.js';
 export { train, type Summary, type TrainOptions } from './train.js';
 export { createLogger } from './log.js';
-export type { EpochMetrics } from './metrics.js';
+export type { EpochMetrics, StepTime } from './metrics.js';

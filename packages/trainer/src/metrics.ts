@@ -76,6 +76,7 @@ export class Progress {
   }
 }
 
+/** One line of RUN_DIR/steps/rank-<R>.jsonl. */
 export interface StepTime {
   step: number;
   epoch: number;
