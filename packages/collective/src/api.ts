@@ -8,7 +8,7 @@ export interface CommunicatorOptions {
   masterAddr: string;
   masterPort: number;
   runId: string;
-  /** 'ipc' (default): ipc:// between ranks on one host, tcp:// between hosts. 'tcp': tcp:// everywhere. */
+  /** 'ipc' (default): shared memory or ipc:// between ranks on one host, tcp:// between hosts. 'tcp': tcp:// everywhere. */
   transport?: Transport;
   /** Deadline of each collective and of the rendezvous. */
   timeoutMs?: number;
