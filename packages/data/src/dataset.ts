@@ -1,6 +1,9 @@
 import type { ImageSource } from './image-source.js';
 
-export type DatasetName = 'fashion-mnist' | 'mnist' | 'cifar10' | 'cifar100' | 'imagefolder' | 'synthetic';
+/** Every dataset loadDataset knows; configs and command lines are checked against it. */
+export const DATASET_NAMES = Object.freeze(['fashion-mnist', 'mnist', 'cifar10', 'cifar100', 'imagefolder', 'synthetic'] as const);
+
+export type DatasetName = (typeof DATASET_NAMES)[number];
 
 /** Train and test splits plus the per-channel normalisation the dataset is trained with. */
 export interface Dataset {

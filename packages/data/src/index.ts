@@ -1,7 +1,7 @@
 export { DataError } from './errors.js';
 export type { ImageSource, SourceSpec } from './image-source.js';
 export { ArraySource } from './image-source.js';
-export type { Dataset, DatasetName } from './dataset.js';
+export { DATASET_NAMES, type Dataset, type DatasetName } from './dataset.js';
 export { loadDataset, type LoadOptions } from './load-dataset.js';
 export type { SyntheticOptions } from './synthetic.js';
 export { epochBatches, augmentKey, type EpochBatchesOptions } from './sampler.js';

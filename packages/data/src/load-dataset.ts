@@ -1,5 +1,5 @@
 import { loadCifar } from './cifar.js';
-import type { Dataset, DatasetName } from './dataset.js';
+import { DATASET_NAMES, type Dataset, type DatasetName } from './dataset.js';
 import { DataError } from './errors.js';
 import { loadIdxDataset } from './idx-dataset.js';
 import { loadImageFolder } from './image-folder.js';
@@ -27,6 +27,6 @@ export async function loadDataset(opts: LoadOptions): Promise<Dataset> {
     case 'synthetic':
       return makeSynthetic(opts.synthetic);
     default:
-      throw new DataError(`unknown dataset '${String(opts.dataset)}' (fashion-mnist, mnist, cifar10, cifar100, imagefolder, synthetic)`);
+      throw new DataError(`unknown dataset '${String(opts.dataset)}' (${DATASET_NAMES.join(', ')})`);
   }
 }

@@ -1,17 +1,9 @@
 // What a model is built from, and the checks that turn a bad spec (often read from a config
 // file) into an error naming the field, before TensorFlow.js fails somewhere deep inside.
 
-export type Arch = 'mlp' | 'cnn' | 'resnet20' | 'resnet18' | 'vgg16bn' | 'wrn16_8' | 'wrn28_10';
+export const ARCHS = Object.freeze(['mlp', 'cnn', 'resnet20', 'resnet18', 'vgg16bn', 'wrn16_8', 'wrn28_10'] as const);
 
-export const ARCHS: readonly Arch[] = Object.freeze([
-  'mlp',
-  'cnn',
-  'resnet20',
-  'resnet18',
-  'vgg16bn',
-  'wrn16_8',
-  'wrn28_10',
-] as const);
+export type Arch = (typeof ARCHS)[number];
 
 export interface ModelSpec {
   arch: Arch;

@@ -1,59 +1,127 @@
-// The one description of every config key: its type, default and meaning. Validation,
-// `--set` overrides and configs/README.md are all derived from it.
+// The one description of every config key: its type, default and meaning. The Config type,
+// validation, `--set` overrides and configs/README.md are all derived from it. Lists of names come
+// from the packages that own them, so a new backend, model or dataset is a valid value here as is.
+import { BACKEND_NAMES } from '@rwp/backend';
+import { DATASET_NAMES } from '@rwp/data';
+import { ARCHS } from '@rwp/models';
+import { METHOD_NAMES } from './method-names.js';
+import { SCHEDULE_KINDS } from './schedule.js';
 
-export type FieldType =
-  | { kind: 'int'; min?: number; max?: number; nullable?: boolean }
-  | { kind: 'number'; min?: number; max?: number; nullable?: boolean }
+export type FieldType = { nullable: boolean } & (
+  | { kind: 'int' | 'number'; min?: number; max?: number }
   | { kind: 'bool' }
-  | { kind: 'string'; nullable?: boolean }
-  | { kind: 'enum'; values: readonly string[] };
+  | { kind: 'string' }
+  | { kind: 'enum'; values: readonly string[] }
+);
 
-export interface Field {
-  key: string;
-  type: FieldType;
-  default: unknown;
-  doc: string;
+/** A field type together with the TypeScript type of its values (`value` is never set: it only carries T). */
+type Kind<T> = FieldType & { readonly value?: T };
+
+/** One key: its type, its default and what it means. T is the type of its value in Config. */
+export interface Field<T> {
+  readonly type: FieldType;
+  readonly default: T;
+  readonly doc: string;
 }
 
-export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu'] as const;
-export const ARCHS = ['mlp', 'cnn', 'resnet20', 'resnet18', 'vgg16bn', 'wrn16_8', 'wrn28_10'] as const;
-export const DATASETS = ['fashion-mnist', 'mnist', 'cifar10', 'cifar100', 'imagefolder', 'synthetic'] as const;
-export const METHODS = ['sgd', 'sam', 'rwp'] as const;
-export const SCHEDULES = ['cosine', 'step', 'constant'] as const;
+const int = (bounds: { min?: number; max?: number } = {}): Kind<number> => ({ kind: 'int', nullable: false, ...bounds });
+const num = (bounds: { min?: number; max?: number } = {}): Kind<number> => ({ kind: 'number', nullable: false, ...bounds });
+const bool = (): Kind<boolean> => ({ kind: 'bool', nullable: false });
+const str = (): Kind<string> => ({ kind: 'string', nullable: false });
+const oneOf = <V extends string>(values: readonly V[]): Kind<V> => ({ kind: 'enum', nullable: false, values });
+/** null means "not set": the run picks the value itself (the doc says how). */
+const orNull = <T>(kind: Kind<T>): Kind<T | null> => ({ ...kind, nullable: true });
+const field = <T>(type: Kind<T>, def: NoInfer<T>, doc: string): Field<T> => ({ type, default: def, doc });
 
-export const FIELDS: readonly Field[] = [
-  { key: 'seed', type: { kind: 'int', min: 0 }, default: 0, doc: 'Seed of every random stream (initial weights, shuffling, augmentation, noise).' },
-  { key: 'run_dir', type: { kind: 'string', nullable: true }, default: null, doc: 'Where checkpoints, metrics, logs and the exported model go. `--run-dir` overrides it; without either, `runs/<config name>-<time>`.' },
-  { key: 'backend', type: { kind: 'enum', values: BACKENDS }, default: 'auto', doc: '`auto` takes tfjs-node-gpu (installed and a GPU visible), then tfjs-node, then the native CPU kernels, then wasm. `cpu` (pure JS) only when asked for.' },
-  { key: 'threads', type: { kind: 'int', min: 1, nullable: true }, default: null, doc: 'CPU threads per worker for the native kernels. Default: 1 per rank under rwp-launch (RWP_THREADS), all cores for rwp-train alone.' },
-  { key: 'model.arch', type: { kind: 'enum', values: ARCHS }, default: 'cnn', doc: 'Model architecture.' },
-  { key: 'data.dataset', type: { kind: 'enum', values: DATASETS }, default: 'fashion-mnist', doc: 'Dataset. fashion-mnist is found where Debian\'s dataset-fashion-mnist puts it; the others need `data.dir`.' },
-  { key: 'data.dir', type: { kind: 'string', nullable: true }, default: null, doc: 'Directory of the dataset files (IDX, CIFAR binary batches, or an image folder with train/ and val/).' },
-  { key: 'data.batch_size', type: { kind: 'int', min: 1 }, default: 128, doc: 'Mini-batch size per rank.' },
-  { key: 'data.augment', type: { kind: 'bool' }, default: false, doc: 'Random crop (padding 4) and horizontal flip, as the original does on CIFAR.' },
-  { key: 'data.cutout', type: { kind: 'bool' }, default: false, doc: 'Cutout, a 16x16 square zeroed with p 0.5, after normalisation.' },
-  { key: 'data.image_size', type: { kind: 'int', min: 8 }, default: 224, doc: 'Side of the square images an image folder is resized and cropped to.' },
-  { key: 'data.prefetch', type: { kind: 'bool' }, default: true, doc: 'Prepare the next batch in a worker thread while the current step computes.' },
-  { key: 'data.limit_train', type: { kind: 'int', min: 1, nullable: true }, default: null, doc: 'Use only the first N training images (smoke runs).' },
-  { key: 'data.limit_test', type: { kind: 'int', min: 1, nullable: true }, default: null, doc: 'Use only the first N test images (smoke runs).' },
-  { key: 'method.name', type: { kind: 'enum', values: METHODS }, default: 'sgd', doc: '`sgd`, `sam` (two passes in sequence) or `rwp` (clean and perturbed passes; in parallel across ranks for world size >= 2, in sequence in one process).' },
-  { key: 'method.gamma', type: { kind: 'number', min: 0 }, default: 0.01, doc: 'RWP: noise std per filter, relative to the filter\'s norm (0.01 CIFAR, 0.005 ImageNet).' },
-  { key: 'method.alpha', type: { kind: 'number', min: 0, max: 1 }, default: 0.5, doc: 'RWP: weight of the perturbed gradient; the clean one gets 1 - alpha.' },
-  { key: 'method.perturbed_ranks', type: { kind: 'int', min: 1, nullable: true }, default: null, doc: 'RWP, world size >= 2: how many ranks compute perturbed gradients (the odd ranks first). Default: half the world, rounded down, at least 1.' },
-  { key: 'method.rho', type: { kind: 'number', min: 0 }, default: 0.05, doc: 'SAM: radius of the ascent step.' },
-  { key: 'method.adaptive', type: { kind: 'bool' }, default: false, doc: 'SAM: the adaptive variant (ASAM), e = rho T^2 g / ||T g|| with T = |w|.' },
-  { key: 'optim.lr', type: { kind: 'number', min: 0 }, default: 0.05, doc: 'Peak learning rate.' },
-  { key: 'optim.momentum', type: { kind: 'number', min: 0, max: 1 }, default: 0.9, doc: 'SGD momentum (PyTorch semantics, dampening 0).' },
-  { key: 'optim.weight_decay', type: { kind: 'number', min: 0 }, default: 5e-4, doc: 'Coupled weight decay (added to the gradient before momentum, as PyTorch SGD).' },
-  { key: 'optim.schedule', type: { kind: 'enum', values: SCHEDULES }, default: 'cosine', doc: '`cosine` (stepped per epoch, as the original), `step` (x0.1 at 50% and 75% of the epochs) or `constant`.' },
-  { key: 'optim.warmup_epochs', type: { kind: 'int', min: 0 }, default: 0, doc: 'Linear warm-up over this many epochs before the schedule.' },
-  { key: 'train.epochs', type: { kind: 'int', min: 1 }, default: 10, doc: 'Epochs, counted as single-device SGD counts them: parallel RWP runs as many optimizer steps as SGD would (the original doubles its epochs for that).' },
-  { key: 'train.max_steps', type: { kind: 'int', min: 1, nullable: true }, default: null, doc: 'Stop after this many optimizer steps (smoke runs and benchmarks).' },
-  { key: 'train.checkpoint_every', type: { kind: 'int', min: 1 }, default: 1, doc: 'Write a checkpoint every K epochs (and always at the end).' },
-  { key: 'train.log_every', type: { kind: 'int', min: 1 }, default: 50, doc: 'Log a training line every N steps.' },
-  { key: 'train.step_times', type: { kind: 'bool' }, default: false, doc: 'Every rank writes each step\'s times (step, compute, communication, data, in ms) to RUN_DIR/steps/rank-<R>.jsonl, for benchmarks.' },
-  { key: 'train.eval', type: { kind: 'bool' }, default: true, doc: 'Evaluate on the test split after every epoch.' },
-  { key: 'dist.timeout_s', type: { kind: 'number', min: 1 }, default: 300, doc: 'Deadline of every collective operation; a dead or stalled peer is an error naming it within this time.' },
-];
+export const SCHEMA = {
+  seed: field(int({ min: 0 }), 0, 'Seed of every random stream (initial weights, shuffling, augmentation, noise).'),
+  run_dir: field(orNull(str()), null, 'Where checkpoints, metrics, logs and the exported model go. `--run-dir` overrides it; without either, `runs/<config name>-<time>`.'),
+  backend: field(oneOf(BACKEND_NAMES), 'auto', '`auto` takes tfjs-node-gpu (installed and a GPU visible), then tfjs-node, then the native CPU kernels, then wasm. `cpu` (pure JS) only when asked for.'),
+  threads: field(orNull(int({ min: 1 })), null, 'CPU threads per worker for the native kernels. Default: 1 per rank under rwp-launch (RWP_THREADS), all cores for rwp-train alone.'),
+  model: {
+    arch: field(oneOf(ARCHS), 'cnn', 'Model architecture.'),
+  },
+  data: {
+    dataset: field(oneOf(DATASET_NAMES), 'fashion-mnist', "Dataset. fashion-mnist is found where Debian's dataset-fashion-mnist puts it; the others need `data.dir`."),
+    dir: field(orNull(str()), null, 'Directory of the dataset files (IDX, CIFAR binary batches, or an image folder with train/ and val/).'),
+    batch_size: field(int({ min: 1 }), 128, 'Mini-batch size per rank.'),
+    augment: field(bool(), false, 'Random crop (padding 4) and horizontal flip, as the original does on CIFAR.'),
+    cutout: field(bool(), false, 'Cutout, a 16x16 square zeroed with p 0.5, after normalisation.'),
+    image_size: field(int({ min: 8 }), 224, 'Side of the square images an image folder is resized and cropped to.'),
+    prefetch: field(bool(), true, 'Prepare the next batch in a worker thread while the current step computes.'),
+    limit_train: field(orNull(int({ min: 1 })), null, 'Use only the first N training images (smoke runs).'),
+    limit_test: field(orNull(int({ min: 1 })), null, 'Use only the first N test images (smoke runs).'),
+  },
+  method: {
+    name: field(oneOf(METHOD_NAMES), 'sgd', '`sgd`, `sam` (two passes in sequence) or `rwp` (clean and perturbed passes; in parallel across ranks for world size >= 2, in sequence in one process).'),
+    gamma: field(num({ min: 0 }), 0.01, "RWP: noise std per filter, relative to the filter's norm (0.01 CIFAR, 0.005 ImageNet)."),
+    alpha: field(num({ min: 0, max: 1 }), 0.5, 'RWP: weight of the perturbed gradient; the clean one gets 1 - alpha.'),
+    perturbed_ranks: field(orNull(int({ min: 1 })), null, 'RWP, world size >= 2: how many ranks compute perturbed gradients (the odd ranks first). Default: half the world, rounded down, at least 1.'),
+    rho: field(num({ min: 0 }), 0.05, 'SAM: radius of the ascent step.'),
+    adaptive: field(bool(), false, 'SAM: the adaptive variant (ASAM), e = rho T^2 g / ||T g|| with T = |w|.'),
+  },
+  optim: {
+    lr: field(num({ min: 0 }), 0.05, 'Peak learning rate.'),
+    momentum: field(num({ min: 0, max: 1 }), 0.9, 'SGD momentum (PyTorch semantics, dampening 0).'),
+    weight_decay: field(num({ min: 0 }), 5e-4, 'Coupled weight decay (added to the gradient before momentum, as PyTorch SGD).'),
+    schedule: field(oneOf(SCHEDULE_KINDS), 'cosine', '`cosine` (stepped per epoch, as the original), `step` (x0.1 at 50% and 75% of the epochs) or `constant`.'),
+    warmup_epochs: field(int({ min: 0 }), 0, 'Linear warm-up over this many epochs before the schedule.'),
+  },
+  train: {
+    epochs: field(int({ min: 1 }), 10, 'Epochs, counted as single-device SGD counts them: parallel RWP runs as many optimizer steps as SGD would (the original doubles its epochs for that).'),
+    max_steps: field(orNull(int({ min: 1 })), null, 'Stop after this many optimizer steps (smoke runs and benchmarks).'),
+    checkpoint_every: field(int({ min: 1 }), 1, 'Write a checkpoint every K epochs (and always at the end).'),
+    log_every: field(int({ min: 1 }), 50, 'Log a training line every N steps.'),
+    step_times: field(bool(), false, "Every rank writes each step's times (step, compute, communication, data, in ms) to RUN_DIR/steps/rank-<R>.jsonl, for benchmarks."),
+    eval: field(bool(), true, 'Evaluate on the test split after every epoch.'),
+  },
+  dist: {
+    timeout_s: field(num({ min: 1 }), 300, 'Deadline of every collective operation; a dead or stalled peer is an error naming it within this time.'),
+  },
+};
 
-export const FIELD_BY_KEY: ReadonlyMap<string, Field> = new Map(FIELDS.map((f) => [f.key, f]));
+type ValueOf<S> = S extends Field<infer T> ? T : { -readonly [K in keyof S]: ValueOf<S[K]> };
+
+/** A resolved run config: every key of SCHEMA with a value of its type. */
+export type Config = ValueOf<typeof SCHEMA>;
+
+/** A field with its dotted key (`method.name`), in the order SCHEMA lists them. */
+export interface KeyedField extends Field<unknown> {
+  readonly key: string;
+}
+
+function isField(node: object): node is Field<unknown> {
+  return 'doc' in node && 'type' in node;
+}
+
+function flatten(node: object, prefix: string): KeyedField[] {
+  return Object.entries(node).flatMap(([name, child]: [string, object]) => {
+    const key = prefix + name;
+    return isField(child) ? [{ key, ...child }] : flatten(child, `${key}.`);
+  });
+}
+
+export const FIELDS: readonly KeyedField[] = flatten(SCHEMA, '');
+
+export const FIELD_BY_KEY: ReadonlyMap<string, KeyedField> = new Map(FIELDS.map((f) => [f.key, f]));
+
+/**
+ * What a field accepts, in words: the type column of configs/README.md and the "expected ..." of
+ * an error. `code` formats the names of an enum (backticks in Markdown).
+ */
+export function typeText(t: FieldType, code: (name: string) => string = (name) => name): string {
+  const orNullText = t.nullable ? ' or null' : '';
+  switch (t.kind) {
+    case 'enum':
+      return `one of ${t.values.map(code).join(', ')}${orNullText}`;
+    case 'int':
+    case 'number': {
+      const range = [t.min !== undefined ? `>= ${t.min}` : '', t.max !== undefined ? `<= ${t.max}` : ''].filter(Boolean).join(', ');
+      return `${t.kind === 'int' ? 'integer' : 'number'}${range ? ` (${range})` : ''}${orNullText}`;
+    }
+    case 'bool':
+      return `boolean${orNullText}`;
+    case 'string':
+      return `string${orNullText}`;
+  }
+}

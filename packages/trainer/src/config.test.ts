@@ -3,8 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BACKEND_NAMES } from '@rwp/backend';
+import { DATASET_NAMES } from '@rwp/data';
+import { ARCHS } from '@rwp/models';
 import { loadConfig, resolveConfig, configHash } from './config.js';
-import { FIELDS } from './config-schema.js';
+import { withKeyTable } from './config-docs.js';
+import { FIELD_BY_KEY } from './config-schema.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rwp-config-'));
 function file(name: string, text: string): string {
@@ -34,10 +39,11 @@ test('an unknown key names the key and the allowed ones', () => {
 });
 
 test('a wrong type or value names the key and what is allowed', () => {
-  assert.throws(() => resolveConfig({ method: { name: 'adam' } }), /method.name must be one of sgd, sam, rwp, got "adam"/);
-  assert.throws(() => resolveConfig({ data: { batch_size: 12.5 } }), /data.batch_size must be an integer >= 1/);
+  assert.throws(() => resolveConfig({ method: { name: 'adam' } }), /method.name: expected one of sgd, sam, rwp, got "adam"/);
+  assert.throws(() => resolveConfig({ data: { batch_size: 12.5 } }), /data.batch_size: expected integer \(>= 1\), got 12.5/);
+  assert.throws(() => resolveConfig({ threads: 0 }), /threads: expected integer \(>= 1\) or null, got 0/);
   assert.throws(() => resolveConfig({ data: 3 }), /data must be a mapping/);
-  assert.throws(() => resolveConfig({}, ['method.alpha=2']), /--set method.alpha=2: method.alpha must be a number >= 0 and <= 1, got 2/);
+  assert.throws(() => resolveConfig({}, ['method.alpha=2']), /--set method.alpha=2: method.alpha: expected number \(>= 0, <= 1\), got 2/);
   assert.throws(() => resolveConfig({}, ['method.alpha']), /expected key=value/);
   assert.throws(() => resolveConfig({ method: { name: 'sgd', perturbed_ranks: 1 } }), /only applies to method.name rwp/);
 });
@@ -56,11 +62,18 @@ test('the config hash ignores per-host keys and changes with anything else', () 
   assert.notEqual(configHash(a), configHash(c));
 });
 
-test('configs/README.md documents every key with its default', () => {
-  const readme = readFileSync(new URL('../../../configs/README.md', import.meta.url), 'utf8');
-  for (const f of FIELDS) {
-    const row = readme.split('\n').find((l) => l.startsWith(`| \`${f.key}\``));
-    assert.ok(row, `configs/README.md lacks ${f.key}`);
-    assert.ok(row.includes(`\`${JSON.stringify(f.default)}\``), `configs/README.md: default of ${f.key}`);
-  }
+test('the names a config accepts are those their owning packages export', () => {
+  const values = (key: string) => {
+    const t = FIELD_BY_KEY.get(key)!.type;
+    return t.kind === 'enum' ? t.values : [];
+  };
+  assert.deepEqual(values('backend'), BACKEND_NAMES);
+  assert.deepEqual(values('model.arch'), ARCHS);
+  assert.deepEqual(values('data.dataset'), DATASET_NAMES);
+});
+
+test('configs/README.md is what `npm run docs:config` generates from the schema', () => {
+  const path = fileURLToPath(new URL('../../../configs/README.md', import.meta.url));
+  const readme = readFileSync(path, 'utf8');
+  assert.equal(readme, withKeyTable(readme, path), 'configs/README.md is out of date: run `npm run docs:config`');
 });

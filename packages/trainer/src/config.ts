@@ -1,60 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parse, parseDocument } from 'yaml';
-import { FIELDS, FIELD_BY_KEY, type Field } from './config-schema.js';
-import type { Arch, Backend, Dataset, Method, Schedule } from './config-types.js';
+import { FIELDS, FIELD_BY_KEY, typeText, type Config, type KeyedField } from './config-schema.js';
 
-export interface Config {
-  seed: number;
-  run_dir: string | null;
-  backend: Backend;
-  threads: number | null;
-  model: { arch: Arch };
-  data: {
-    dataset: Dataset;
-    dir: string | null;
-    batch_size: number;
-    augment: boolean;
-    cutout: boolean;
-    image_size: number;
-    prefetch: boolean;
-    limit_train: number | null;
-    limit_test: number | null;
-  };
-  method: { name: Method; gamma: number; alpha: number; perturbed_ranks: number | null; rho: number; adaptive: boolean };
-  optim: { lr: number; momentum: number; weight_decay: number; schedule: Schedule; warmup_epochs: number };
-  train: { epochs: number; max_steps: number | null; checkpoint_every: number; log_every: number; step_times: boolean; eval: boolean };
-  dist: { timeout_s: number };
-}
+export type { Config } from './config-schema.js';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function describe(type: Field['type']): string {
-  switch (type.kind) {
-    case 'enum':
-      return `one of ${type.values.join(', ')}`;
-    case 'int':
-    case 'number': {
-      const what = type.kind === 'int' ? 'an integer' : 'a number';
-      const range = [type.min !== undefined ? `>= ${type.min}` : '', type.max !== undefined ? `<= ${type.max}` : '']
-        .filter(Boolean)
-        .join(' and ');
-      return `${what}${range ? ' ' + range : ''}${type.nullable ? ' or null' : ''}`;
-    }
-    case 'bool':
-      return 'true or false';
-    case 'string':
-      return `a string${type.nullable ? ' or null' : ''}`;
-  }
-}
-
 /** Checks one value against its field; returns it or throws naming the key and what is allowed. */
-function checkValue(field: Field, value: unknown, where: string): unknown {
+function checkValue(field: KeyedField, value: unknown, where: string): unknown {
   const t = field.type;
-  const bad = () => new ConfigError(`${where}: ${field.key} must be ${describe(t)}, got ${JSON.stringify(value)}`);
-  if (value === null && 'nullable' in t && t.nullable) return null;
+  const bad = () => new ConfigError(`${where}: ${field.key}: expected ${typeText(t)}, got ${JSON.stringify(value)}`);
+  if (value === null && t.nullable) return null;
   switch (t.kind) {
     case 'enum':
       if (typeof value !== 'string' || !t.values.includes(value)) throw bad();

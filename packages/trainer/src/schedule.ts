@@ -1,8 +1,11 @@
 // Learning rate per epoch (the original steps its cosine once per epoch).
-import type { Schedule } from './config-types.js';
+
+export const SCHEDULE_KINDS = Object.freeze(['cosine', 'step', 'constant'] as const);
+
+export type ScheduleKind = (typeof SCHEDULE_KINDS)[number];
 
 export interface ScheduleSpec {
-  kind: Schedule;
+  kind: ScheduleKind;
   lr: number;
   epochs: number;
   warmupEpochs: number;
