@@ -1,6 +1,7 @@
 // Command line of the accuracy benchmark (bench:accuracy).
+import { BACKEND_NAMES } from '@rwp/backend';
+import { keyValue, positiveNumber, wholeNumber } from '@rwp/cli-args';
 import { Command, Option } from 'commander';
-import { keyValue, positiveNumber, wholeNumber } from './bench-options.js';
 
 export interface AccuracyOptions {
   dataset: string;
@@ -35,7 +36,7 @@ export function parseAccuracyOptions(argv: string[]): AccuracyOptions {
     .option('--batch <n>', 'data.batch_size: mini-batch per rank', wholeNumber(1), 128)
     .option('--lr <x>', 'optim.lr (cosine schedule, momentum 0.9, weight decay 5e-4)', positiveNumber, 0.05)
     .option('--nproc-rwp <n>', 'ranks of parallel RWP', wholeNumber(2), 2)
-    .addOption(new Option('--backend <name>', 'backend of every run').choices(['auto', 'native', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).default('auto'))
+    .addOption(new Option('--backend <name>', 'backend of every run').choices(BACKEND_NAMES).default('auto'))
     .option('--limit-train <n>', 'data.limit_train (smoke runs)', wholeNumber(1))
     .option('--limit-test <n>', 'data.limit_test (smoke runs)', wholeNumber(1))
     .option('--set <key=value>', 'extra config override for every run; repeat for several', keyValue, [])

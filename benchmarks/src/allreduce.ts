@@ -5,7 +5,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { wholeNumber } from '@rwp/cli-args';
+import { Command } from 'commander';
 import { formatSize, parseSizes, type AllreduceResult } from './allreduce-args.js';
 
 interface Options {
@@ -19,22 +20,16 @@ interface Options {
   timeout: number;
 }
 
-function positiveInt(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
-  return n;
-}
-
 function parseOptions(argv: string[]): Options {
   const program: Command = new Command('allreduce')
     .description('Times @rwp/collective allreduce (float32 sum) between processes on this host.')
-    .option('--nproc <n>', 'number of ranks', positiveInt, 2)
+    .option('--nproc <n>', 'number of ranks', wholeNumber(1), 2)
     .option('--sizes <list>', 'comma-separated buffer sizes in bytes, with K/M/G binary suffixes', '256K,4M,64M')
     .option('--transport <ipc|tcp>', 'ring transport', 'ipc')
-    .option('--iters <k>', 'timed iterations per size (default: about 1 GiB of data per size)', positiveInt)
+    .option('--iters <k>', 'timed iterations per size (default: about 1 GiB of data per size)', wholeNumber(1))
     .option('--chunk <bytes>', 'ring frame size, with K/M suffixes (default: the library default)')
     .option('--no-shm', 'with ipc, move the data over unix sockets rather than shared memory (RWP_SHM=0)')
-    .option('--timeout <s>', 'give up after this many seconds', positiveInt, 600)
+    .option('--timeout <s>', 'give up after this many seconds', wholeNumber(1), 600)
     .option('--json', 'one JSON object per size instead of a table', false)
     .parse(argv);
   const o = program.opts<{ nproc: number; sizes: string; transport: string; iters?: number; chunk?: string; shm: boolean; json: boolean; timeout: number }>();

@@ -1,6 +1,7 @@
 // Command line of the optimizer step-time benchmark (bench:optimizers).
+import { BACKEND_NAMES } from '@rwp/backend';
+import { keyValue, wholeNumber } from '@rwp/cli-args';
 import { Command, Option } from 'commander';
-import { keyValue, wholeNumber } from './bench-options.js';
 
 export interface OptimizersOptions {
   model: string;
@@ -33,7 +34,7 @@ export function parseOptimizersOptions(argv: string[]): OptimizersOptions {
     .option('--warmup <n>', 'optimizer steps run first and left out of the timings', wholeNumber(0), 10)
     .option('--repeats <k>', 'run the four methods K times, alternating their order (ABCD DCBA ...); ratios to SGD are the medians of the pair-by-pair ratios', wholeNumber(1), 1)
     .option('--nproc-rwp <n>', 'ranks of parallel RWP (4 where the host has the cores)', wholeNumber(2), 2)
-    .addOption(new Option('--backend <name>', 'backend of every run').choices(['auto', 'native', 'wasm', 'cpu', 'tensorflow', 'tensorflow-gpu']).default('auto'))
+    .addOption(new Option('--backend <name>', 'backend of every run').choices(BACKEND_NAMES).default('auto'))
     .option('--seed <n>', 'seed of every run', wholeNumber(0), 0)
     .option('--limit-train <n>', 'data.limit_train: use only the first N training images (smoke runs)', wholeNumber(1))
     .option('--set <key=value>', 'extra config override for every run; repeat for several', keyValue, [])

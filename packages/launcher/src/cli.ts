@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { keyValue, port, positiveNumber, wholeNumber } from '@rwp/cli-args';
+import { Command, CommanderError, Option } from 'commander';
 import { describeWorkers } from './dry-run.js';
 import { LaunchError } from './errors.js';
 import { launch } from './launch.js';
@@ -23,43 +24,18 @@ was killed); 128 + signal number when the launcher is stopped by SIGINT/SIGTERM/
 
 Examples:
   One host, 8 workers:
-    npx rwp-launch --nproc 8 configs/cifar.yaml
+    npx rwp-launch --nproc 8 configs/cifar10-resnet18-rwp.yaml --set data.dir=/data/cifar10
 
   Two hosts with 4 workers each; run one command on each, node 0 listening on 10.0.0.1:
-    npx rwp-launch --nnodes 2 --node-rank 0 --nproc 4 --master-addr 10.0.0.1 configs/cifar.yaml
-    npx rwp-launch --nnodes 2 --node-rank 1 --nproc 4 --master-addr 10.0.0.1 configs/cifar.yaml
+    npx rwp-launch --nnodes 2 --node-rank 0 --nproc 4 --master-addr 10.0.0.1 configs/fashion-mnist-cnn-rwp.yaml
+    npx rwp-launch --nnodes 2 --node-rank 1 --nproc 4 --master-addr 10.0.0.1 configs/fashion-mnist-cnn-rwp.yaml
 
   Restart the group up to 3 times after a failure; restarted workers get --resume:
-    npx rwp-launch --nproc 8 --max-restarts 3 --run-dir runs/cifar configs/cifar.yaml
+    npx rwp-launch --nproc 2 --max-restarts 3 --run-dir runs/fmnist configs/fashion-mnist-cnn-rwp.yaml
 
-  Override config values and show the workers' commands without starting them:
-    npx rwp-launch --nproc 2 configs/cifar.yaml --set lr=0.1 --set epochs=5 --dry-run
+  Override config values (keys: configs/README.md) and show the workers' commands without starting them:
+    npx rwp-launch --nproc 2 configs/fashion-mnist-cnn-rwp.yaml --set optim.lr=0.1 --set train.epochs=5 --dry-run
 `;
-
-function wholeNumber(min: number): (value: string) => number {
-  return (value) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
-    return n;
-  };
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > 65535) throw new InvalidArgumentError('expected a port number between 1 and 65535');
-  return n;
-}
-
-function seconds(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds > 0');
-  return n;
-}
-
-function keyValue(value: string, previous: string[] | undefined): string[] {
-  if (!/^[^=\s]+=/.test(value)) throw new InvalidArgumentError('expected key=value');
-  return [...(previous ?? []), value];
-}
 
 function buildProgram(): Command {
   return new Command('rwp-launch')
@@ -75,7 +51,7 @@ function buildProgram(): Command {
     .option('--run-dir <dir>', 'run directory (default: --set run_dir, else run_dir in CONFIG, else runs/<config>-<UTC time>)')
     .option('--run-id <id>', 'rendezvous id shared by all hosts (default: random per start on one host, derived from master address, port and restart count on several)')
     .addOption(new Option('--transport <kind>', 'ipc: shared memory (else unix sockets) between the ranks of a host, tcp between hosts; tcp: tcp everywhere (default: ipc on one host, tcp on several)').choices(['ipc', 'tcp']))
-    .option('--comm-timeout <seconds>', 'seconds a collective may wait for a peer before failing (RWP_COMM_TIMEOUT_MS)', seconds)
+    .option('--comm-timeout <seconds>', 'seconds a collective may wait for a peer before failing (RWP_COMM_TIMEOUT_MS)', positiveNumber)
     .option('--threads <t>', 'compute threads per worker (RWP_THREADS, OMP_NUM_THREADS)', wholeNumber(1), 1)
     .option('--gpus <which>', 'auto, none, or a comma list of device ids; worker i gets the (i mod count)-th', 'auto')
     .option('--worker <path>', 'worker program run with node (default: @rwp/trainer/cli)')

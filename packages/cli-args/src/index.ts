@@ -1,0 +1,1 @@
+export { keyValue, port, positiveNumber, wholeNumber } from './value-parsers.js';
