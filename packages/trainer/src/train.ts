@@ -12,9 +12,10 @@ import { configHash, type Config } from './config.js';
 import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { evaluateBatch, type Batch } from './gradients.js';
 import { Stepper, type TrainState } from './methods.js';
-import { appendMetrics, Progress, StepTimes, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
+import { appendMetrics, StepTimes, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
 import { modelVars } from './params.js';
-import { planRun } from './plan.js';
+import { ProgressBar } from './progress-bar.js';
+import { planRun } from './run-plan.js';
 import { lrAt } from './schedule.js';
 import { exportLayersModel } from './export-model.js';
 import type { Logger } from './log.js';
@@ -147,7 +148,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     const prefetcher = new Prefetcher(ds.train, { augment, mean: ds.mean, std: ds.std, workers: config.data.prefetch ? 1 : 0, ahead: 2 * plan.batchesPerRank });
     const shape: Batch['shape'] = [ds.train.height, ds.train.width, ds.train.channels];
     const stepTimes = config.train.step_times ? new StepTimes(runDir, comm.rank) : null;
-    const progress = comm.rank === 0 ? new Progress(plan.totalSteps, state.step) : null;
+    const progress = comm.rank === 0 ? new ProgressBar(plan.totalSteps, state.step) : null;
     let last: { acc: number | null } = { acc: null };
     const logicalRanks = Array.from({ length: plan.batchesPerRank }, (_, i) => comm.rank * plan.batchesPerRank + i);
     const saveCheckpoint = () => {
