@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerNativeBackend, setNativeThreads } from './index.js';
-import { skipReason } from './test-util.js';
+import { skipReason } from './testing/native-vs-cpu.js';
 
 const dist = dirname(fileURLToPath(import.meta.url));
 

@@ -1,6 +1,6 @@
 import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNative, expectSameOnBoth, randomTensor, setup, skipReason } from './test-util.js';
+import { expectNative, expectSameOnBoth, randomTensor, setup, skipReason } from './testing/native-vs-cpu.js';
 
 const tol = { atol: 1e-4, rtol: 1e-4 };
 

@@ -3,7 +3,7 @@
 import { after, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { setNativeThreads } from './index.js';
-import { expectSameOnBoth, randomTensor, setup, skipReason } from './test-util.js';
+import { expectSameOnBoth, randomTensor, setup, skipReason } from './testing/native-vs-cpu.js';
 
 describe('native kernels on 2 threads', { skip: skipReason }, () => {
   before(async () => {

@@ -5,7 +5,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { setNativeThreads } from './index.js';
-import { expectClose, setup, skipReason, values } from './test-util.js';
+import { expectClose, setup, skipReason, values } from './testing/native-vs-cpu.js';
 
 type T = tfl.SymbolicTensor;
 

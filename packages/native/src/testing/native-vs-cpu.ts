@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 // Gradients are registered by tfjs-layers (or @tensorflow/tfjs), not by tfjs-core alone.
 import '@tensorflow/tfjs-layers';
-import { type Addon, loadAddon } from './addon.js';
-import { registerNativeBackend } from './index.js';
+import { type Addon, loadAddon } from '../addon.js';
+import { registerNativeBackend } from '../index.js';
 
 const loaded = loadAddon();
 
