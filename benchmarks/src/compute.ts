@@ -15,6 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { registerNativeBackend } from '@rwp/native';
+import { registerWasmConvFilterGrad } from '@rwp/wasm';
 import { MODELS, type ModelCase, type ModelName, buildModel } from './compute-models.js';
 import { profileSteps } from './compute-profile.js';
 import { PyTorch } from './compute-pytorch.js';
@@ -74,11 +75,8 @@ async function select(name: BackendName): Promise<string | null> {
     log(`native: ${r.detail}`);
   } else if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
-    // tfjs-backend-wasm has no Conv2DBackpropFilter; packages/backend supplies one.
-    const specifier = '@rwp/backend';
-    const backend = (await import(specifier).catch(() => ({}))) as { registerWasmConvFilterGrad?: () => void };
-    if (!backend.registerWasmConvFilterGrad) return 'needs @rwp/backend (its Conv2DBackpropFilter for wasm)';
-    backend.registerWasmConvFilterGrad();
+    // tfjs-backend-wasm has no Conv2DBackpropFilter; packages/wasm supplies one.
+    registerWasmConvFilterGrad();
   }
   return (await tf.setBackend(name)) ? null : `tf.setBackend('${name}') failed`;
 }

@@ -1,3 +1,2 @@
 export { BACKEND_NAMES, type BackendName } from './backend-names.js';
 export { initBackend, type BackendChoice, type InitBackendOptions } from './init-backend.js';
-export { registerWasmConvFilterGrad } from './wasm-conv-filter-grad.js';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
+import { registerWasmConvFilterGrad } from '@rwp/wasm';
 import { failed, type Attempt } from './attempt.js';
-import { registerWasmConvFilterGrad } from './wasm-conv-filter-grad.js';
 
 export async function loadWasm(): Promise<Attempt> {
   registerWasmConvFilterGrad();

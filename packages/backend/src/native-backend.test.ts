@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadNative } from './native-backend.js';
 
-const fake = new URL('./fake-native.fixture.js', import.meta.url).href;
+const fake = new URL('./testing/fake-native.js', import.meta.url).href;
 
 test('a native module that registers its backend is made current, with its threads and detail', async () => {
   assert.deepEqual(await loadNative(4, fake), {

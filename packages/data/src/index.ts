@@ -3,6 +3,7 @@ export type { ImageSource, SourceSpec } from './image-source.js';
 export { ArraySource } from './image-source.js';
 export { DATASET_NAMES, type Dataset, type DatasetName } from './dataset.js';
 export { loadDataset, type LoadOptions } from './load-dataset.js';
+export { FASHION_MNIST_DIRS } from './idx-dataset.js';
 export type { SyntheticOptions } from './synthetic.js';
 export { epochBatches, augmentKey, type EpochBatchesOptions } from './sampler.js';
 export { makeBatch, type Augment, type Batch, type BatchOptions } from './make-batch.js';

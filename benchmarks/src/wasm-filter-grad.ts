@@ -2,11 +2,11 @@
 // and of a whole small-CNN training step (batch 128) on wasm, with where its time goes by kernel;
 // --cpu adds one step on the pure-JS cpu backend (about a minute or two).
 //
-//   node packages/backend/dist/filter-grad-bench.js [--json] [--cpu] [--reps 9]
+//   node benchmarks/dist/wasm-filter-grad.js [--json] [--cpu] [--reps 9]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend } from './index.js';
+import { initBackend } from '@rwp/backend';
 
 const { values: opts } = parseArgs({
   options: {
@@ -17,7 +17,7 @@ const { values: opts } = parseArgs({
 });
 const reps = Number(opts.reps);
 if (!Number.isInteger(reps) || reps < 1) {
-  console.error(`filter-grad-bench: --reps must be a positive integer, got ${opts.reps}`);
+  console.error(`wasm-filter-grad: --reps must be a positive integer, got ${opts.reps}`);
   process.exit(2);
 }
 

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node bundle registers no gradients; tfjs-layers registers them all.
 import '@tensorflow/tfjs-layers';
-import { initBackend } from './index.js';
 import { registerWasmConvFilterGrad, wasmFilterGradKernels } from './wasm-conv-filter-grad.js';
-import { backendDataIds, relativeError, seededTensor, valuesOn } from './compare-backends.js';
+import { backendDataIds, relativeError, seededTensor, valuesOn } from './testing/compare-backends.js';
+import { useWasm } from './testing/wasm-backend.js';
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {
@@ -16,7 +16,7 @@ interface Case {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-await initBackend({ backend: 'wasm', log: () => {} });
+await useWasm();
 
 const cases: Case[] = [
   { x: [2, 9, 7, 3], filter: [3, 3, 3, 16], strides: 1, pad: 'same' },

@@ -1,13 +1,23 @@
 // Data time per batch: makeBatch in-process versus the time the trainer waits in
 // Prefetcher.next() when a synchronous step of `stepMs` runs between batches.
-// Usage: node dist/bench-data.js [stepMs=50] [batches=40]
+//
+//   node benchmarks/dist/data.js [stepMs=50] [batches=40]
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  augmentKey,
+  epochBatches,
+  FASHION_MNIST_DIRS,
+  loadDataset,
+  makeBatch,
+  Prefetcher,
+  type Augment,
+  type BatchRequest,
+  type Dataset,
+} from '@rwp/data';
 import { streamFor } from '@rwp/random';
 import jpeg from 'jpeg-js';
-import { FASHION_MNIST_DIRS } from './idx-dataset.js';
-import { augmentKey, epochBatches, loadDataset, makeBatch, Prefetcher, type Augment, type BatchRequest, type Dataset } from './index.js';
 
 const stepMs = Number(process.argv[2] ?? 50);
 const batches = Number(process.argv[3] ?? 40);

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend } from './index.js';
-import { relativeError, seededTensor, seededValues } from './compare-backends.js';
+import { relativeError, seededTensor, seededValues } from './testing/compare-backends.js';
+import { useWasm } from './testing/wasm-backend.js';
 
-await initBackend({ backend: 'wasm', log: () => {} });
+await useWasm();
 
 const BATCH = 8;
 const STEPS = 3;

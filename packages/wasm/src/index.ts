@@ -1,0 +1,1 @@
+export { registerWasmConvFilterGrad } from './wasm-conv-filter-grad.js';
