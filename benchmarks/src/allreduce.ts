@@ -3,9 +3,9 @@
 // to the last rank's return), checks every result and prints a table or JSON lines.
 // busbw = algbw * 2(N-1)/N, as in nccl-tests.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { wholeNumber } from '@rwp/cli-args';
+import { freePort } from '@rwp/process-group';
 import { Command } from 'commander';
 import { formatSize, parseSizes, type AllreduceResult } from './allreduce-args.js';
 
@@ -42,17 +42,6 @@ function parseOptions(argv: string[]): Options {
   } catch (e) {
     program.error((e as Error).message);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function printTable(results: AllreduceResult[]): void {

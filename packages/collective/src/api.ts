@@ -1,4 +1,4 @@
-import type { Transport } from './process-group-env.js';
+import type { Transport } from '@rwp/process-group';
 
 export type ReduceOp = 'sum' | 'mean';
 

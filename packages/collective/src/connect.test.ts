@@ -4,9 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { CollectiveError, connect, ipcDirFor, type Communicator } from './index.js';
-import { shmPrefixFor } from './shm-regions.js';
-import { freePort } from './testing/group.js';
+import { freePort } from '@rwp/process-group';
+import { shmPrefixFor } from '@rwp/shm';
+import { CollectiveError, connect, type Communicator } from './index.js';
+import { ipcDirFor } from './ring/ipc-dir.js';
 
 /** This run's names still in /dev/shm. */
 function leftInShm(runId: string, port: number): string[] {

@@ -1,10 +1,9 @@
-import { sharedMemory, sharedMemoryMissing, type SharedMemory } from '@rwp/shm';
+import { DEFAULT_TIMEOUT_MS } from '@rwp/process-group';
+import { sharedMemory, sharedMemoryMissing, shmPrefixFor, type SharedMemory } from '@rwp/shm';
 import type { Communicator, CommunicatorOptions } from './api.js';
-import { GroupCommunicator } from './group-communicator.js';
-import { ipcDirFor, ipcPathFor } from './ipc-dir.js';
-import { LocalCommunicator } from './local-communicator.js';
-import { shmPrefixFor } from './shm-regions.js';
-import { DEFAULT_TIMEOUT_MS } from './process-group-env.js';
+import { GroupCommunicator } from './group/group-communicator.js';
+import { ipcDirFor, ipcPathFor } from './ring/ipc-dir.js';
+import { LocalCommunicator } from './group/local-communicator.js';
 
 /**
  * Bytes per ring frame. Measured with the allreduce benchmark on 2 shared cores, 2 and 4 ranks:

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { removeRunRegions, shmPrefixFor } from './shm-regions.js';
+import { removeRunRegions, shmPrefixFor } from '@rwp/shm';
 import { Group, ROGUE, type Proc } from './testing/group.js';
 import { ROGUE_TARGET_LENGTH } from './testing/data.js';
 

@@ -1,6 +1,5 @@
 export type { Communicator, CommunicatorOptions, ReduceOp } from './api.js';
 export { connect, DEFAULT_CHUNK_BYTES } from './connect.js';
-export { CollectiveError, ProcessGroupEnvError } from './errors.js';
-export { resolveProcessGroup, DEFAULT_TIMEOUT_MS, type ProcessGroupEnv, type Transport } from './process-group-env.js';
-export { ipcDirFor } from './ipc-dir.js';
-export { removeRunRegions, shmPrefixFor } from './shm-regions.js';
+export { CollectiveError } from './errors.js';
+// connect takes what resolveProcessGroup gives: a worker needs only this package.
+export { resolveProcessGroup, ProcessGroupEnvError, type ProcessGroupEnv, type Transport } from '@rwp/process-group';

@@ -6,7 +6,7 @@ import { composeErrors, loadCompose, type ComposeService } from './compose.js';
 import { readDockerfile } from './dockerfile.js';
 import { launchDryRun } from './dry-run.js';
 import { mapPaths } from './paths.js';
-import { CLI_PATHS, IMAGE_APP_DIR, REPO_ROOT, repoPath } from './repo.js';
+import { BIN_PATHS, IMAGE_APP_DIR, REPO_ROOT, repoPath } from './repo.js';
 import { resolveInChild } from './resolve-rank.js';
 import { scratchDir } from './scratch-dir.js';
 import { loadTrainConfig, parseTrainArgs, trainerAccepts } from './train-args.js';
@@ -91,7 +91,7 @@ test('rwp: rwp-launch accepts the command; NPROC ranks on one host, each resumin
     [0, 1, 2, 3].map((r) => [r, 4, r, 0, 'ipc']),
   );
   const worker = workers[0].argv[0];
-  assert.equal(worker, CLI_PATHS['rwp-train']);
+  assert.equal(worker, BIN_PATHS['rwp-train']);
   const args = parseTrainArgs(workers[0].argv.slice(1));
   assert.ok(args.resume, 'a restarted container continues from its checkpoint');
   assert.equal(args.runDir, join(dir, 'runs/cifar100-resnet18-rwp'));

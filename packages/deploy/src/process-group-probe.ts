@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Prints, as JSON, the identity the worker's own resolution (@rwp/collective) gives this process
+// Prints, as JSON, the identity the worker's own resolution (@rwp/process-group) gives this process
 // from its environment; or the error it throws, and exit status 1.
-import { resolveProcessGroup } from '@rwp/collective';
+import { resolveProcessGroup } from '@rwp/process-group';
 
 try {
   process.stdout.write(JSON.stringify(resolveProcessGroup(process.env)));

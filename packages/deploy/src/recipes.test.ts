@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { launchDryRun, parseDryRun } from './dry-run.js';
-import { CLI_PATHS, repoPath } from './repo.js';
+import { BIN_PATHS, repoPath } from './repo.js';
 import { resolveInChild } from './resolve-rank.js';
 import { scratchDir } from './scratch-dir.js';
 import { loadTrainConfig, parseTrainArgs, trainerAccepts } from './train-args.js';
@@ -37,7 +37,7 @@ for (const [script, recipe] of Object.entries(RECIPES)) {
     const workers = parseDryRun(r.stdout);
     assert.equal(workers.length, recipe.nproc);
     workers.forEach((w, i) => {
-      assert.equal(w.argv[0], CLI_PATHS['rwp-train']);
+      assert.equal(w.argv[0], BIN_PATHS['rwp-train']);
       assert.ok(parseTrainArgs(w.argv.slice(1)).resume, 'running the recipe again continues the run');
       const id = resolveInChild(w.env);
       assert.deepEqual([id.rank, id.worldSize, id.localRank, id.localWorldSize, id.source], [i, recipe.nproc, i, recipe.nproc, 'launcher']);

@@ -6,13 +6,16 @@ export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).re
 
 export const repoPath = (...parts: string[]): string => join(REPO_ROOT, ...parts);
 
-/** The built CLIs the deployment files call (rwp-launch starts the trainer's as its worker). */
+/** The built CLIs the deployment files call. */
 export const CLI_PATHS: Readonly<Record<string, string>> = {
   'rwp-launch': repoPath('packages/launcher/dist/cli.js'),
   'rwp-train': repoPath('packages/trainer/dist/cli.js'),
 };
 
-/** What npm links into node_modules/.bin under those names: committed shims that run the CLIs. */
+/**
+ * What npm links into node_modules/.bin under those names: committed shims that run the CLIs.
+ * rwp-launch's default worker is the rwp-train one.
+ */
 export const BIN_PATHS: Readonly<Record<string, string>> = {
   'rwp-launch': repoPath('packages/launcher/bin/rwp-launch.js'),
   'rwp-train': repoPath('packages/trainer/bin/rwp-train.js'),

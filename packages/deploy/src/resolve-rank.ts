@@ -1,4 +1,4 @@
-import type { ProcessGroupEnv } from '@rwp/collective';
+import type { ProcessGroupEnv } from '@rwp/process-group';
 import { runNode } from './run-node.js';
 
 const PROBE = new URL('./process-group-probe.js', import.meta.url).pathname;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { fixture, PROCESSES, runCli, scratch } from './harness.js';
+import { fixture, PROCESSES, runCli, scratch } from './testing/harness.js';
 
 const FLAGS = [
   '--nproc', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--max-restarts', '--resume', '--run-dir', '--run-id',

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { keyValue, port, positiveNumber, wholeNumber } from '@rwp/cli-args';
+import type { Transport } from '@rwp/process-group';
 import { Command, CommanderError, Option } from 'commander';
 import { describeWorkers } from './dry-run.js';
 import { LaunchError } from './errors.js';
 import { launch } from './launch.js';
-import type { LaunchOptions, Transport } from './options.js';
+import type { LaunchOptions } from './options.js';
 import { prepareAttempt, resolvePlan } from './plan.js';
 import { launcherVersion } from './version.js';
 import { workerSpecs } from './worker-spec.js';
@@ -54,7 +55,7 @@ function buildProgram(): Command {
     .option('--comm-timeout <seconds>', 'seconds a collective may wait for a peer before failing (RWP_COMM_TIMEOUT_MS)', positiveNumber)
     .option('--threads <t>', 'compute threads per worker (RWP_THREADS, OMP_NUM_THREADS)', wholeNumber(1), 1)
     .option('--gpus <which>', 'auto, none, or a comma list of device ids; worker i gets the (i mod count)-th', 'auto')
-    .option('--worker <path>', 'worker program run with node (default: @rwp/trainer/cli)')
+    .option('--worker <path>', 'worker program run with node (default: the rwp-train program npm installed)')
     .option('--set <key=value>', 'config override passed to every worker; repeat for several', keyValue)
     .option('--dry-run', "print each worker's environment and command line, start nothing")
     .version(launcherVersion(), '--version', 'print the version of rwp-launch')

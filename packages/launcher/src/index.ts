@@ -1,4 +1,3 @@
-export { exitWithLauncher } from './exit-with-launcher.js';
 export { launch, type LaunchResult } from './launch.js';
 export { LaunchError } from './errors.js';
-export type { LaunchOptions, Transport } from './options.js';
+export type { LaunchOptions } from './options.js';

@@ -2,8 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-// The light entry point: the launcher loads no ZeroMQ.
-import { removeRunRegions } from '@rwp/collective/shm-regions';
+import { removeRunRegions } from '@rwp/shm';
 import { createCombinedOutput } from './combined-output.js';
 import { LaunchError } from './errors.js';
 import { createLauncherLog } from './launcher-log.js';

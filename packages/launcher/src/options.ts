@@ -1,7 +1,6 @@
 import type { Writable } from 'node:stream';
+import type { Transport } from '@rwp/process-group';
 import { LaunchError } from './errors.js';
-
-export type Transport = 'ipc' | 'tcp';
 
 /** What `rwp-launch` is asked to do: one field per CLI flag, plus output, pretty and graceSeconds for callers of launch(). */
 export interface LaunchOptions {
@@ -26,7 +25,7 @@ export interface LaunchOptions {
   threads?: number;
   /** `auto`, `none` or a list of device ids for CUDA_VISIBLE_DEVICES. */
   gpus?: string;
-  /** The worker program; default: `@rwp/trainer/cli`. */
+  /** The worker program; default: the `rwp-train` bin (see resolveWorkerProgram). */
   worker?: string;
   /** Where the combined, rank-tagged log goes; default process.stdout. */
   output?: Writable & { isTTY?: boolean };

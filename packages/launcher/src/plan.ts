@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DEFAULT_MASTER_PORT, type Transport } from '@rwp/process-group';
 import { planGpus, type GpuPlan } from './gpus.js';
-import { validateOptions, type LaunchOptions, type Transport } from './options.js';
+import { validateOptions, type LaunchOptions } from './options.js';
 import { assertPortFree, pickFreePort } from './ports.js';
 import { resolveRunDir } from './run-dir.js';
 import { resolveWorkerProgram } from './worker-program.js';
@@ -33,8 +34,6 @@ export interface Attempt {
   masterPort: number;
 }
 
-const MULTI_NODE_PORT = 29500;
-
 export function resolvePlan(o: LaunchOptions, now = new Date()): Plan {
   validateOptions(o);
   const nnodes = o.nnodes ?? 1;
@@ -48,7 +47,7 @@ export function resolvePlan(o: LaunchOptions, now = new Date()): Plan {
     nnodes,
     nodeRank: o.nodeRank ?? 0,
     masterAddr: o.masterAddr ?? '127.0.0.1',
-    masterPort: o.masterPort ?? (nnodes > 1 ? MULTI_NODE_PORT : undefined),
+    masterPort: o.masterPort ?? (nnodes > 1 ? DEFAULT_MASTER_PORT : undefined),
     transport: o.transport ?? (nnodes > 1 ? 'tcp' : 'ipc'),
     threads: o.threads ?? 1,
     commTimeoutMs: o.commTimeoutSeconds === undefined ? undefined : Math.max(1, Math.round(o.commTimeoutSeconds * 1000)),

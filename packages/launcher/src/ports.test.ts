@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
-import { fixture, PROCESSES, runCli, scratch } from './harness.js';
+import { fixture, PROCESSES, runCli, scratch } from './testing/harness.js';
 
 test('a --master-port already in use is refused before any worker starts', PROCESSES, async (t) => {
   const { config, runDir } = scratch(t);

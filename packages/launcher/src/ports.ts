@@ -1,10 +1,10 @@
-import { createServer } from 'node:net';
+import { freePort, listenThenClose } from '@rwp/process-group';
 import { LaunchError } from './errors.js';
 
-/** A port the kernel says is free on `host` now (bind port 0, read it, close). */
+/** A port the kernel says is free on `host` now. */
 export async function pickFreePort(host: string): Promise<number> {
   try {
-    return await listenThenClose(0, host);
+    return await freePort(host);
   } catch (e) {
     throw new LaunchError(`cannot find a free port on ${host}: ${(e as Error).message}`);
   }
@@ -25,17 +25,4 @@ export async function assertPortFree(port: number): Promise<void> {
     if (code === 'EACCES') throw new LaunchError(`--master-port ${port} needs privileges to bind on this host; pick a port above 1023`);
     throw new LaunchError(`cannot check --master-port ${port}: ${(e as Error).message}`);
   }
-}
-
-function listenThenClose(port: number, host: string | undefined): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen({ port, host, exclusive: true }, () => {
-      const address = server.address();
-      const bound = typeof address === 'object' && address !== null ? address.port : port;
-      server.close(() => resolve(bound));
-    });
-  });
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fixture, jsonLines, PROCESSES, runCli, scratch } from './harness.js';
+import { fixture, jsonLines, PROCESSES, runCli, scratch } from './testing/harness.js';
 
 test('--max-restarts starts the group again with --resume and the next restart count, and it succeeds', PROCESSES, async (t) => {
   const { config, runDir } = scratch(t);

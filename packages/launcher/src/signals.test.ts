@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { alive, fixture, PROCESSES, recordedPids, scratch, startCli, waitFor } from './harness.js';
+import { alive, fixture, PROCESSES, recordedPids, scratch, startCli, waitFor } from './testing/harness.js';
 
 function startSleepers(t: Parameters<typeof scratch>[0]) {
   const { config, runDir } = scratch(t);

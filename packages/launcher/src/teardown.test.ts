@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { shmPrefixFor } from '@rwp/collective/shm-regions';
-import { alive, fixture, jsonLines, PROCESSES, recordedPids, runCli, scratch } from './harness.js';
+import { shmPrefixFor } from '@rwp/shm';
+import { alive, fixture, jsonLines, PROCESSES, recordedPids, runCli, scratch } from './testing/harness.js';
 
 async function runWithFailure(t: Parameters<typeof scratch>[0], failWith: string) {
   const { config, runDir } = scratch(t);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { fixture, jsonLines, PROCESSES, scratch, startCli } from './harness.js';
+import { fixture, jsonLines, PROCESSES, scratch, startCli } from './testing/harness.js';
 
 const ADDRS = ['10.123.0.1', '10.123.0.2'];
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { liveProcessGroups } from '@rwp/process-group';
 import type { Logger } from 'pino';
 import type { CombinedOutput } from './combined-output.js';
-import { liveProcessGroups } from './process-group.js';
 import { WorkerProcess, type WorkerExit } from './worker-process.js';
 import type { WorkerSpec } from './worker-spec.js';
 

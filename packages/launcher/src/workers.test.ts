@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { launch } from './index.js';
-import { fixture, jsonLines, PROCESSES, runCli, scratch } from './harness.js';
+import { fixture, jsonLines, PROCESSES, runCli, scratch } from './testing/harness.js';
 
 interface Report {
   argv: string[];

@@ -6,7 +6,7 @@ import { basename, extname } from 'node:path';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { keyValue } from '@rwp/cli-args';
-import { exitWithLauncher } from '@rwp/launcher';
+import { exitWithLauncher } from '@rwp/process-group';
 import { configHash, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { train } from './train.js';

@@ -1,6 +1,5 @@
 // Test helpers: run the real CLIs as child processes and read what they leave in the run dir.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { readCheckpoint } from './checkpoint.js';
 
@@ -25,16 +24,6 @@ export function run(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 240
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       resolve({ code, signal, out });
-    });
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
     });
   });
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finalWeights, freePort, LAUNCH_CLI, maxAbsDiff, run, SMOKE_CONFIG, TRAIN_CLI } from './run-helpers.js';
+import { freePort } from '@rwp/process-group';
+import { finalWeights, LAUNCH_CLI, maxAbsDiff, run, SMOKE_CONFIG, TRAIN_CLI } from './run-helpers.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rwp-train-'));
 // Small and fast: synthetic 32x32x3 images, the small cnn, one thread per process.

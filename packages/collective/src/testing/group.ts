@@ -1,10 +1,10 @@
 // Starts a test group of rank-worker processes and cleans up after it, whatever happens.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ipcDirFor } from '../ipc-dir.js';
-import { removeRunRegions } from '../shm-regions.js';
+import { freePort } from '@rwp/process-group';
+import { removeRunRegions } from '@rwp/shm';
+import { ipcDirFor } from '../ring/ipc-dir.js';
 
 export const WORKER = fileURLToPath(new URL('./rank-worker.js', import.meta.url));
 export const ROGUE = fileURLToPath(new URL('./rogue-rank.js', import.meta.url));
@@ -70,17 +70,6 @@ export class Proc {
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 let groups = 0;

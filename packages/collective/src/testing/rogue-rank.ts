@@ -2,12 +2,11 @@
 // 0 one corrupted allreduce frame (RWP_TEST_ROGUE says how) and waits for the group's abort.
 import { connect as netConnect, createServer, type Socket } from 'node:net';
 import { hostname } from 'node:os';
-import { MemberControl } from '../control-member.js';
-import { encodeHeader, FrameKind, HEADER_BYTES, type FrameHeader } from '../frame.js';
-import { resolveProcessGroup } from '../process-group-env.js';
-import { parseUrl } from '../ring-links.js';
-import { runIdHash } from '../run-id.js';
-import { controlClientSocket, newContext } from '../zmq-sockets.js';
+import { resolveProcessGroup, runIdHash } from '@rwp/process-group';
+import { MemberControl } from '../control/control-member.js';
+import { encodeHeader, FrameKind, HEADER_BYTES, type FrameHeader } from '../ring/frame.js';
+import { parseUrl } from '../ring/ring-links.js';
+import { controlClientSocket, newContext } from '../control/zmq-sockets.js';
 import { ROGUE_TARGET_LENGTH } from './data.js';
 
 function say(event: string, fields: Record<string, unknown> = {}): void {

@@ -1,0 +1,307 @@
+import { randomBytes } from 'node:crypto';
+import type { Dealer, Router } from 'zeromq';
+import { runIdHash } from '@rwp/process-group';
+import type { SharedMemory } from '@rwp/shm';
+import type { Communicator, ReduceOp } from '../api.js';
+import type { ControlKind } from '../control/control-protocol.js';
+import { MemberControl } from '../control/control-member.js';
+import { RootControl } from '../control/control-root.js';
+import { deferred } from './deferred.js';
+import { CollectiveError } from '../errors.js';
+import { blameOf, type Fault, type Progress } from './fault.js';
+import { FrameError } from '../ring/frame.js';
+import { removeIpcSocket } from '../ring/ipc-dir.js';
+import { PeerError } from './peer-error.js';
+import { endpointOf, rendezvous, type GroupAddress } from '../rendezvous/rendezvous.js';
+import { ringAllreduce } from '../ring/ring-allreduce.js';
+import { ringBroadcast } from '../ring/ring-broadcast.js';
+import type { RingContext } from '../ring/ring-context.js';
+import { RingLinks } from '../ring/ring-links.js';
+import { mod } from '../ring/ring-plan.js';
+import { ScratchPool } from '../ring/scratch-pool.js';
+import { shmAllreduce } from '../shm/shm-allreduce.js';
+import { ShmProbe } from '../shm/shm-probe.js';
+import { ShmRegions } from '../shm/shm-regions.js';
+import { controlClientSocket, controlServerSocket, newContext } from '../control/zmq-sockets.js';
+
+/**
+ * A peer's connection can drop a moment before the abort notice that explains it is read; waiting
+ * this long first lets the notice win, so the error names the rank that really failed.
+ */
+const SETTLE_MS = 100;
+/** How long rank 0 gathers the timeouts of a run's ranks before it names the rank they point at. */
+const GATHER_TIMEOUTS_MS = 500;
+/** How long a rank that timed out waits for rank 0's verdict before it blames its own peer. */
+const VERDICT_MS = 2000;
+
+export interface GroupConfig extends GroupAddress {
+  timeoutMs: number;
+  chunkBytes: number;
+  /** Shared memory for allreduce, if all ranks turn out to see the same /dev/shm. */
+  shm: { api: SharedMemory; prefix: string } | null;
+  warn: (message: string) => void;
+}
+
+/**
+ * A communicator of two or more processes: a ring of stream links carrying float32 frames, plus a
+ * ZeroMQ star around rank 0 for the rendezvous, small values and failure notices.
+ */
+export class GroupCommunicator implements Communicator {
+  readonly rank: number;
+  readonly worldSize: number;
+  private seq = 0;
+  private tail: Promise<unknown> = Promise.resolve();
+  private fault: Fault | null = null;
+  private readonly faultLatch = deferred<never>();
+  /** Set once welcomed into the group: only members may send abort notices to rank 0. */
+  private joined = false;
+  /** Set once this rank is done with collectives: a dropped ring connection is no longer news. */
+  private leaving = false;
+  private tornDown = false;
+  private closing: Promise<void> | null = null;
+  private progress: Progress = { peer: null, what: 'nothing' };
+  private readonly links: RingLinks;
+  private readonly left: number;
+  private readonly control: { kind: 'root'; plane: RootControl; socket: Router } | { kind: 'member'; plane: MemberControl; socket: Dealer };
+  /** Set once the ring is linked. */
+  private ring: RingContext | null = null;
+  /** Set when allreduce goes through shared memory. */
+  private shm: ShmRegions | null = null;
+  /** This rank's shared-memory probe while the rendezvous runs. */
+  private probe: ShmProbe | null = null;
+  /** Rank 0: the timeouts gathered so far, its own and its members'. */
+  private readonly timeouts: Fault[] = [];
+
+  constructor(private readonly cfg: GroupConfig) {
+    this.rank = cfg.rank;
+    this.worldSize = cfg.worldSize;
+    const context = newContext();
+    this.left = mod(cfg.rank - 1, cfg.worldSize);
+    this.links = new RingLinks(
+      { rank: cfg.rank, worldSize: cfg.worldSize, left: this.left, right: mod(cfg.rank + 1, cfg.worldSize), runId: cfg.runId, runHash: runIdHash(cfg.runId) },
+      (peer, why) => this.peerLost(peer, why),
+      (why) => cfg.warn(`ring listener of rank ${cfg.rank}: ${why}`),
+      (e) => this.raise(this.faultFrom(e), this.rank === 0 || this.joined),
+    );
+    const onFault = (f: Fault) => (f.waiting && this.rank === 0 ? this.gatherTimeout(f) : this.raise(f, this.rank === 0));
+    if (cfg.rank === 0) {
+      const socket = controlServerSocket(context);
+      const endpoint = endpointOf(cfg.masterAddr, cfg.masterPort);
+      const plane = new RootControl(socket, { runId: cfg.runId, worldSize: cfg.worldSize, endpoint, warn: cfg.warn, onFault });
+      this.control = { kind: 'root', plane, socket };
+    } else {
+      // A fresh routing id per process, so a stale process claiming the same rank gets its own reply.
+      const socket = controlClientSocket(context, `${cfg.rank}-${randomBytes(6).toString('hex')}`, cfg.timeoutMs);
+      this.control = { kind: 'member', plane: new MemberControl(socket, { rank: cfg.rank, onFault }), socket };
+    }
+  }
+
+  /** Binds, meets the other ranks and links the ring; rejects with a CollectiveError('rendezvous'). */
+  async establish(): Promise<void> {
+    this.control.plane.start();
+    const { cfg } = this;
+    const probe = cfg.shm === null ? null : new ShmProbe(cfg.shm.api, cfg.shm.prefix, cfg.rank);
+    this.probe = probe;
+    const linked = await this.run('rendezvous', () =>
+      rendezvous({
+        rank: cfg.rank,
+        worldSize: cfg.worldSize,
+        runId: cfg.runId,
+        transport: cfg.transport,
+        masterAddr: cfg.masterAddr,
+        masterPort: cfg.masterPort,
+        hostAddr: cfg.hostAddr,
+        ipc: cfg.ipc,
+        deadline: Date.now() + cfg.timeoutMs,
+        links: this.links,
+        control: this.control,
+        progress: this.progress,
+        watchRoot: (socket) => socket.events.on('disconnect', () => this.peerLost(0, 'the control connection to rank 0 dropped')),
+        onJoined: () => {
+          this.joined = true;
+        },
+        shmProbe: probe,
+      }).finally(() => probe?.release()),
+    );
+    if (linked.sharedMemory && cfg.shm !== null) this.shm = new ShmRegions(cfg.shm.api, cfg.shm.prefix, cfg.rank);
+    this.ring = {
+      rank: cfg.rank,
+      worldSize: cfg.worldSize,
+      left: this.left,
+      right: mod(cfg.rank + 1, cfg.worldSize),
+      runId: cfg.runId,
+      runHash: runIdHash(cfg.runId),
+      chunkElems: cfg.chunkBytes / 4,
+      reader: this.links.reader,
+      writer: linked.writer,
+      pool: new ScratchPool(cfg.chunkBytes / 4),
+      progress: this.progress,
+    };
+  }
+
+  get sharedMemory(): boolean {
+    return this.shm !== null;
+  }
+
+  allreduce(data: Float32Array, op: ReduceOp = 'sum'): Promise<void> {
+    if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('allreduce: data must be a Float32Array'));
+    if (op !== 'sum' && op !== 'mean') return Promise.reject(new RangeError(`allreduce: op must be "sum" or "mean", got "${String(op)}"`));
+    return this.run('allreduce', (seq) =>
+      this.shm !== null ? shmAllreduce(this.linked(), this.shm, data, seq, op === 'mean') : ringAllreduce(this.linked(), data, seq, op === 'mean'),
+    );
+  }
+
+  broadcast(data: Float32Array, root: number): Promise<void> {
+    if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('broadcast: data must be a Float32Array'));
+    const bad = this.checkRoot('broadcast', root);
+    if (bad) return Promise.reject(bad);
+    return this.run('broadcast', (seq) => ringBroadcast(this.linked(), data, root, seq));
+  }
+
+  broadcastValue<T>(value: T | undefined, root: number): Promise<T> {
+    const bad = this.checkRoot('broadcastValue', root);
+    if (bad) return Promise.reject(bad);
+    return this.controlOp('broadcastValue', root, this.rank === root ? value : undefined) as Promise<T>;
+  }
+
+  allgather<T>(value: T): Promise<T[]> {
+    return this.controlOp('allgather', -1, value) as Promise<T[]>;
+  }
+
+  async barrier(): Promise<void> {
+    await this.controlOp('barrier', -1, null);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
+    try {
+      // A barrier first: a rank's last sends may still be queued when its own op returns.
+      await this.run('close', async (seq) => {
+        await this.control.plane.gather(seq, 'close', -1, null);
+        this.leaving = true;
+      });
+    } catch {
+      // The group failed; there is nobody left to wait for.
+    }
+    await this.teardown();
+  }
+
+  private controlOp(kind: ControlKind, root: number, value: unknown): Promise<unknown> {
+    return this.run(kind, (seq) => {
+      this.progress.lazy = () => {
+        const peer = this.control.plane.waitingOn(seq);
+        const what = this.rank === 0 ? `rank ${peer} to join op #${seq} ${kind}` : `rank 0 to finish op #${seq} ${kind} (it waits for every rank to join)`;
+        return { peer, what };
+      };
+      return this.control.plane.gather(seq, kind, root, value);
+    });
+  }
+
+  private linked(): RingContext {
+    if (this.ring === null) throw new Error('the ring is not linked');
+    return this.ring;
+  }
+
+  private checkRoot(op: string, root: number): RangeError | null {
+    return Number.isInteger(root) && root >= 0 && root < this.worldSize
+      ? null
+      : new RangeError(`${op}: root must be a rank from 0 to ${this.worldSize - 1}, got ${root}`);
+  }
+
+  /** Runs collectives one after another, each under the deadline and the group's fault latch. */
+  private run<T>(op: string, body: (seq: number) => Promise<T>): Promise<T> {
+    const result = this.tail.then(() => this.execute(op, body));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private async execute<T>(op: string, body: (seq: number) => Promise<T>): Promise<T> {
+    if (this.fault !== null) throw this.errorFor(op, this.fault);
+    if (this.closing !== null && op !== 'close') throw new CollectiveError(op, this.rank, null, 'the communicator is closed');
+    const seq = op === 'rendezvous' ? 0 : ++this.seq;
+    this.progress.peer = null;
+    this.progress.what = `op #${seq} ${op}`;
+    this.progress.lazy = undefined;
+    const timer = setTimeout(() => this.timedOut(), this.cfg.timeoutMs);
+    try {
+      return await Promise.race([body(seq), this.faultLatch.promise]);
+    } catch (e) {
+      this.raise(this.faultFrom(e), this.rank === 0 || this.joined);
+      throw this.errorFor(op, this.fault!);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * A deadline passed. During the rendezvous the rank fails at once. Later, the rank it waits on
+   * may be waiting itself (in a ring, every rank behind a stalled one starves), so rank 0 gathers
+   * the timeouts for a moment and names the rank they point at (blameOf); the others wait for
+   * that verdict, and blame their own peer only if rank 0 does not answer.
+   */
+  private timedOut(): void {
+    const p = this.progress.lazy?.() ?? this.progress;
+    const fault: Fault = { peer: p.peer, detail: `timed out after ${this.cfg.timeoutMs} ms waiting for ${p.what}`, origin: this.rank, waiting: true };
+    if (this.ring === null) {
+      this.raise(fault, this.rank === 0 || this.joined);
+    } else if (this.rank === 0) {
+      this.gatherTimeout(fault);
+    } else if (this.fault === null) {
+      this.control.plane.report(fault);
+      setTimeout(() => this.raise(fault, false), VERDICT_MS).unref();
+    }
+  }
+
+  /** Rank 0: a timeout, its own or a member's; the first starts the gathering. */
+  private gatherTimeout(fault: Fault): void {
+    if (this.fault !== null) return;
+    if (this.timeouts.length === 0) setTimeout(() => this.raise(blameOf(this.timeouts), true), GATHER_TIMEOUTS_MS).unref();
+    if (!this.timeouts.some((f) => f.origin === fault.origin)) this.timeouts.push(fault);
+  }
+
+  private faultFrom(e: unknown): Fault {
+    if (e instanceof FrameError) return { peer: this.left, detail: `bad frame from rank ${this.left}: ${e.message}`, origin: this.rank };
+    if (e instanceof PeerError) return { peer: e.peer, detail: e.message, origin: this.rank };
+    return { peer: null, detail: e instanceof Error ? e.message : String(e), origin: this.rank };
+  }
+
+  private errorFor(op: string, f: Fault): CollectiveError {
+    const detail = f.origin === this.rank ? f.detail : `${f.detail} (detected by rank ${f.origin})`;
+    return new CollectiveError(op, this.rank, f.peer, detail);
+  }
+
+  private peerLost(peer: number, why: string): void {
+    if (this.leaving || this.fault !== null) return;
+    setTimeout(() => {
+      if (this.leaving) return;
+      const detail = `lost connection to rank ${peer}: its process died or stopped responding (${why})`;
+      this.raise({ peer, detail, origin: this.rank }, peer !== 0);
+    }, SETTLE_MS).unref();
+  }
+
+  /** The group can run no more collectives: fail what is pending, tell the others, free the sockets. */
+  private raise(fault: Fault, report: boolean): void {
+    if (this.fault !== null || this.tornDown) return;
+    this.fault = fault;
+    this.faultLatch.reject(new Error(fault.detail));
+    if (report) this.control.plane.report(fault);
+    this.teardown().catch(() => undefined);
+  }
+
+  private async teardown(): Promise<void> {
+    if (this.tornDown) return;
+    this.tornDown = true;
+    this.leaving = true;
+    this.links.reader.fail(new Error('the communicator is closed'));
+    this.links.close();
+    this.shm?.close();
+    // A rendezvous that timed out never returns to release it.
+    this.probe?.release();
+    if (this.cfg.ipc !== null) removeIpcSocket(this.cfg.ipc.dir, this.cfg.ipc.path);
+    await this.control.plane.close(true);
+  }
+}

@@ -1,0 +1,9 @@
+// Who this worker is in its group, read from the environment, and the worker's side of the
+// contract with rwp-launch; shared by the launcher, the collectives and the deployment checks.
+export { resolveProcessGroup } from './env/process-group-env.js';
+export { DEFAULT_MASTER_PORT, DEFAULT_TIMEOUT_MS, type ProcessGroupEnv, type Transport } from './process-group.js';
+export { ProcessGroupEnvError } from './errors.js';
+export { runIdHash, runKey } from './run-key.js';
+export { freePort, listenThenClose } from './free-port.js';
+export { exitWithLauncher } from './exit-with-launcher.js';
+export { isRunning, liveProcessGroups, processGroupOf } from './os-process-groups.js';
