@@ -6,7 +6,7 @@ import { describeWorkers } from './dry-run.js';
 import { LaunchError } from './errors.js';
 import { launch } from './launch.js';
 import type { LaunchOptions } from './options.js';
-import { prepareAttempt, resolvePlan } from './plan.js';
+import { prepareAttempt, resolveLaunchSettings } from './launch-settings.js';
 import { launcherVersion } from './version.js';
 import { workerSpecs } from './worker-spec.js';
 
@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<number> {
     worker: f.worker,
   };
   if (f.dryRun) {
-    const plan = resolvePlan(options);
+    const plan = resolveLaunchSettings(options);
     const attempt = await prepareAttempt(plan, 0, false);
     process.stdout.write(describeWorkers(plan, workerSpecs(plan, attempt), process.execPath));
     return 0;

@@ -1,8 +1,8 @@
-import type { Plan } from './plan.js';
+import type { LaunchSettings } from './launch-settings.js';
 import type { WorkerSpec } from './worker-spec.js';
 
 /** Each worker's environment and command line as shell lines a user can read or paste. */
-export function describeWorkers(plan: Plan, specs: readonly WorkerSpec[], node: string): string {
+export function describeWorkers(plan: LaunchSettings, specs: readonly WorkerSpec[], node: string): string {
   const out = [`# rwp-launch dry run: node ${plan.nodeRank} of ${plan.nnodes}, ${specs.length} worker(s), run dir ${plan.runDir}`];
   if (plan.nnodes === 1) out.push('# (on one host the run id, and the port unless given, are chosen afresh for each real start)');
   for (const s of specs) {

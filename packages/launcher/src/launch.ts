@@ -7,7 +7,7 @@ import { createCombinedOutput } from './combined-output.js';
 import { LaunchError } from './errors.js';
 import { createLauncherLog } from './launcher-log.js';
 import type { LaunchOptions } from './options.js';
-import { prepareAttempt, resolvePlan, type Plan } from './plan.js';
+import { prepareAttempt, resolveLaunchSettings, type LaunchSettings } from './launch-settings.js';
 import { exitCodeForSignal } from './signals.js';
 import { describeExit, WorkerGroup, type WorkerFailure } from './worker-group.js';
 import { workerSpecs } from './worker-spec.js';
@@ -33,7 +33,7 @@ const SHOWN_LINE_CHARS = 1000;
  * process are forwarded to every worker (a second one kills them at once).
  */
 export async function launch(options: LaunchOptions): Promise<LaunchResult> {
-  const plan = resolvePlan(options);
+  const plan = resolveLaunchSettings(options);
   // A taken port fails here, before anything is written.
   let attempt = await prepareAttempt(plan, 0, true);
   const logDir = join(plan.runDir, 'logs');
@@ -109,7 +109,7 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
   }
 }
 
-function interrupted(signal: NodeJS.Signals, plan: Plan, restarts: number, logger: Logger): LaunchResult {
+function interrupted(signal: NodeJS.Signals, plan: LaunchSettings, restarts: number, logger: Logger): LaunchResult {
   logger.warn(`stopped by ${signal}`);
   return { exitCode: exitCodeForSignal(signal), runDir: plan.runDir, restarts, interruptedBy: signal };
 }
@@ -127,7 +127,7 @@ function failureExitCode(f: WorkerFailure): number {
 }
 
 /** Threads beyond the cores slow every rank down; say so rather than let it pass silently. */
-function warnIfOversubscribed(plan: Plan, logger: Logger): void {
+function warnIfOversubscribed(plan: LaunchSettings, logger: Logger): void {
   const cores = availableParallelism();
   if (plan.nproc * plan.threads > cores) {
     logger.warn(`${plan.nproc} worker(s) x ${plan.threads} thread(s) exceed the ${cores} core(s) of this host; ranks will compete for CPU`);

@@ -1,5 +1,5 @@
 import { visibleDevicesFor } from './gpus.js';
-import type { Attempt, Plan } from './plan.js';
+import type { Attempt, LaunchSettings } from './launch-settings.js';
 
 /** One worker's command line (after `node`) and the variables the launcher sets for it. */
 export interface WorkerSpec {
@@ -10,7 +10,7 @@ export interface WorkerSpec {
 }
 
 /** The workers this node starts for one attempt, with torchrun's variable names. */
-export function workerSpecs(plan: Plan, attempt: Attempt): WorkerSpec[] {
+export function workerSpecs(plan: LaunchSettings, attempt: Attempt): WorkerSpec[] {
   const args = [plan.worker, plan.config, ...plan.sets.flatMap((s) => ['--set', s]), '--run-dir', plan.runDir];
   if (plan.resume || attempt.restartCount > 0) args.push('--resume');
   return Array.from({ length: plan.nproc }, (_, localRank) => {

@@ -7,7 +7,7 @@ import { resolveRunDir } from './run-dir.js';
 import { resolveWorkerProgram } from './worker-program.js';
 
 /** Everything fixed for the whole launch, checked up front. */
-export interface Plan {
+export interface LaunchSettings {
   config: string;
   sets: string[];
   worker: string;
@@ -34,7 +34,7 @@ export interface Attempt {
   masterPort: number;
 }
 
-export function resolvePlan(o: LaunchOptions, now = new Date()): Plan {
+export function resolveLaunchSettings(o: LaunchOptions, now = new Date()): LaunchSettings {
   validateOptions(o);
   const nnodes = o.nnodes ?? 1;
   const sets = o.sets ?? [];
@@ -62,15 +62,15 @@ export function resolvePlan(o: LaunchOptions, now = new Date()): Plan {
  * Port and run id for one (re)start. A fresh run id per attempt keeps a straggler of an earlier
  * attempt out of the new group; on several nodes it is derived so that every node agrees on it.
  */
-export async function prepareAttempt(plan: Plan, restartCount: number, checkPort: boolean): Promise<Attempt> {
-  let masterPort = plan.masterPort;
-  if (masterPort === undefined) masterPort = await pickFreePort(plan.masterAddr);
-  else if (checkPort && plan.nodeRank === 0) await assertPortFree(masterPort);
-  return { restartCount, masterPort, runId: attemptRunId(plan, restartCount, masterPort) };
+export async function prepareAttempt(settings: LaunchSettings, restartCount: number, checkPort: boolean): Promise<Attempt> {
+  let masterPort = settings.masterPort;
+  if (masterPort === undefined) masterPort = await pickFreePort(settings.masterAddr);
+  else if (checkPort && settings.nodeRank === 0) await assertPortFree(masterPort);
+  return { restartCount, masterPort, runId: attemptRunId(settings, restartCount, masterPort) };
 }
 
-function attemptRunId(plan: Plan, restartCount: number, masterPort: number): string {
-  if (plan.runId !== undefined) return restartCount === 0 ? plan.runId : `${plan.runId}-r${restartCount}`;
-  if (plan.nnodes === 1) return randomBytes(8).toString('hex');
-  return createHash('sha256').update(`${plan.masterAddr}:${masterPort}:${restartCount}`).digest('hex').slice(0, 16);
+function attemptRunId(settings: LaunchSettings, restartCount: number, masterPort: number): string {
+  if (settings.runId !== undefined) return restartCount === 0 ? settings.runId : `${settings.runId}-r${restartCount}`;
+  if (settings.nnodes === 1) return randomBytes(8).toString('hex');
+  return createHash('sha256').update(`${settings.masterAddr}:${masterPort}:${restartCount}`).digest('hex').slice(0, 16);
 }
