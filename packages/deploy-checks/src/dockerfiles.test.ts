@@ -78,7 +78,7 @@ test('Dockerfile: a Node 20 Debian base', () => {
 
 test('.dockerignore keeps build outputs and local state out of the context, and the sources in', () => {
   const ig = dockerignore.default().add(readFileSync(repoPath('.dockerignore'), 'utf8'));
-  for (const p of ['node_modules/x', 'packages/trainer/node_modules/x', 'packages/trainer/dist/cli.js', 'benchmarks/dist/a.js', 'runs/r/checkpoint.bin', '.git/HEAD', 'packages/native/build/rwp_native.node', 'packages/shm/build/rwp_shm.node', 'packages/deploy/tsconfig.tsbuildinfo']) {
+  for (const p of ['node_modules/x', 'packages/trainer/node_modules/x', 'packages/trainer/dist/cli.js', 'benchmarks/dist/a.js', 'runs/r/checkpoint.bin', '.git/HEAD', 'packages/native/build/rwp_native.node', 'packages/shm/build/rwp_shm.node', 'packages/deploy-checks/tsconfig.tsbuildinfo']) {
     assert.ok(ig.ignores(p), `${p} is left out`);
   }
   for (const p of ['package.json', 'package-lock.json', 'tsconfig.base.json', 'packages/trainer/src/cli.ts', 'packages/process-group/src/index.ts', 'packages/native/csrc/addon.cc', 'packages/native/scripts/build-addon.mjs', 'configs/smoke.yaml', 'docker/Dockerfile.gpu', 'launch/slurm/rwp.sbatch']) {

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
-/** The repository root: this file is packages/deploy/{src,dist}/repo.* */
+/** The repository root: this file is packages/deploy-checks/{src,dist}/repo.* */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url)).replace(/\/$/, '');
 
 export const repoPath = (...parts: string[]): string => join(REPO_ROOT, ...parts);
