@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@rwp/process-group';
-import { finalWeights, LAUNCH_CLI, maxAbsDiff, run, SMOKE_CONFIG, TRAIN_CLI } from './run-helpers.js';
+import { finalWeights, LAUNCH_CLI, maxAbsDiff, run, SMOKE_CONFIG, TRAIN_CLI } from './testing/cli-runs.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rwp-train-'));
 // Small and fast: synthetic 32x32x3 images, the small cnn, one thread per process.

@@ -1,11 +1,11 @@
 // Test helpers: run the real CLIs as child processes and read what they leave in the run dir.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { readCheckpoint } from './checkpoint.js';
+import { readCheckpoint } from '../checkpoint.js';
 
-export const TRAIN_CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
-export const LAUNCH_CLI = fileURLToPath(new URL('../../launcher/dist/cli.js', import.meta.url));
-export const SMOKE_CONFIG = fileURLToPath(new URL('../../../configs/smoke.yaml', import.meta.url));
+export const TRAIN_CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
+export const LAUNCH_CLI = fileURLToPath(new URL('../../../launcher/dist/cli.js', import.meta.url));
+export const SMOKE_CONFIG = fileURLToPath(new URL('../../../../configs/smoke.yaml', import.meta.url));
 
 export interface RunResult {
   code: number | null;
