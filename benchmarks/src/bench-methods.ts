@@ -1,10 +1,11 @@
 // The methods the benchmarks compare, and how each is run.
 import { methodLabel } from '@rwp/report';
+import type { MethodName } from '@rwp/trainer';
 
 export interface MethodSpec {
   /** Short key used in run names: sgd, sam, rwp-seq, rwp-par. */
   key: string;
-  method: 'sgd' | 'sam' | 'rwp';
+  method: MethodName;
   nproc: number;
   /** As the charts name it (the same as rwp-plot --label method). */
   label: string;

@@ -7,6 +7,7 @@ import { copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, wr
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { MethodName } from '@rwp/trainer';
 import { cpuShare, parseTimes, readHostCpu, type CpuShare } from './host-cpu.js';
 
 const TRAINER_CLI = fileURLToPath(import.meta.resolve('@rwp/trainer/cli'));
@@ -15,7 +16,7 @@ const LAUNCHER_CLI = fileURLToPath(new URL('./cli.js', import.meta.resolve('@rwp
 export interface TrainingRun {
   /** Unique within a benchmark: names the run directory. */
   name: string;
-  method: 'sgd' | 'sam' | 'rwp';
+  method: MethodName;
   nproc: number;
   /** `key=value` config overrides on top of the benchmark's config file. */
   sets: string[];
