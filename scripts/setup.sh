@@ -6,18 +6,26 @@ cd "$(dirname "$0")/.."
 
 # dataset-fashion-mnist: the real data set; libdnnl-dev: oneDNN for the native CPU kernels;
 # iproute2: network namespaces for the two-host test; fonts-dejavu-core: the font of the benchmark charts.
-APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 iproute2 fonts-dejavu-core)
+# libvulkan1, libvulkan-dev: the Vulkan loader, and the headers of the layer that gives each
+# WebGPU worker its own GPU; chromium (installed without its recommends): SwiftShader's Vulkan
+# driver, a WebGPU adapter on a machine without a GPU.
+APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 iproute2 fonts-dejavu-core libvulkan1 libvulkan-dev)
+APT_NO_RECOMMENDS=(chromium)
 missing=()
+lean=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-if [ ${#missing[@]} -gt 0 ]; then
+for p in "${APT_NO_RECOMMENDS[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || lean+=("$p"); done
+if [ $((${#missing[@]} + ${#lean[@]})) -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${lean[@]}"
   elif command -v sudo >/dev/null; then
     sudo apt-get update -qq
     sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+    sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${lean[@]}"
   else
-    echo "setup: please install these Debian packages first: ${missing[*]}" >&2
+    echo "setup: please install these Debian packages first: ${missing[*]}${lean[*]:+ and, without recommends, ${lean[*]}}" >&2
     exit 1
   fi
 fi
@@ -29,4 +37,6 @@ npm run build:native -w @rwp/native
 # Shared memory for allreduce between the ranks of one host: a small C addon (without it the
 # ranks exchange gradients over unix sockets, about half as fast on this machine).
 npm run build:native -w @rwp/shm
+# The Vulkan layer that shows each WebGPU worker only its own GPU (without it, one GPU per host).
+npm run build:native -w @rwp/webgpu
 npm run build

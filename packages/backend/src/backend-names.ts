@@ -1,8 +1,9 @@
-export type BackendName = 'auto' | 'tensorflow-gpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
+export type BackendName = 'auto' | 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'native' | 'wasm' | 'cpu';
 
 export const BACKEND_NAMES: readonly BackendName[] = Object.freeze([
   'auto',
   'tensorflow-gpu',
+  'webgpu',
   'tensorflow',
   'native',
   'wasm',

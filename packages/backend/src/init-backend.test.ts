@@ -21,7 +21,9 @@ test('auto picks the native kernels when @rwp/native loads, else wasm, naming ea
   const choice = await initBackend({ backend: 'auto', log });
   assert.ok(choice.name === 'native' || choice.name === 'wasm', choice.name);
   assert.equal(choice.tfBackend, tf.getBackend());
-  assert.match(choice.reason, /^auto: @tensorflow\/tfjs-node-gpu [^;]+; @tensorflow\/tfjs-node [^;]+; /);
+  // WebGPU is tried second; this test's process has no hardware adapter (webgpu-backend.test.ts
+  // covers SwiftShader, which auto must skip too).
+  assert.match(choice.reason, /^auto: @tensorflow\/tfjs-node-gpu [^;]+; webgpu [^;]+; @tensorflow\/tfjs-node [^;]+; /);
   if (choice.name === 'wasm') {
     assert.match(choice.reason, /; @rwp\/native [^;]+; wasm \((no )?SIMD, 1 thread\)$/);
     assert.equal(choice.threads, 1);
@@ -31,9 +33,9 @@ test('auto picks the native kernels when @rwp/native loads, else wasm, naming ea
   }
   assert.ok(!choice.reason.includes('\n'));
   // One line for each option skipped, then the choice.
-  const skipped = choice.name === 'wasm' ? 3 : 2;
+  const skipped = choice.name === 'wasm' ? 4 : 3;
   assert.equal(lines.length, skipped + 1, lines.join('\n'));
-  for (const line of lines.slice(0, skipped)) assert.match(line, /^backend auto: skipping @/);
+  for (const line of lines.slice(0, skipped)) assert.match(line, /^backend auto: skipping (@|webgpu )/);
   assert.equal(lines[skipped], `backend ${choice.name}: ${choice.reason}`);
 });
 
@@ -81,9 +83,9 @@ test('TensorFlow backends that cannot load here are errors naming the backend an
 test('an unknown backend name or a bad thread count is refused, listing what is allowed', async () => {
   await assert.rejects(
     initBackend({ backend: 'tpu' as BackendName }),
-    { message: 'unknown backend "tpu"; allowed: auto, tensorflow-gpu, tensorflow, native, wasm, cpu' },
+    { message: 'unknown backend "tpu"; allowed: auto, tensorflow-gpu, webgpu, tensorflow, native, wasm, cpu' },
   );
-  assert.deepEqual([...BACKEND_NAMES], ['auto', 'tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']);
+  assert.deepEqual([...BACKEND_NAMES], ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'native', 'wasm', 'cpu']);
   for (const threads of [0, 1.5, -2, NaN]) {
     await assert.rejects(initBackend({ backend: 'wasm', threads }), {
       message: `threads must be a positive integer, got ${threads}`,

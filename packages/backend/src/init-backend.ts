@@ -4,6 +4,7 @@ import { checkGpu } from './gpu-check.js';
 import { loadCpu, loadWasm } from './js-backends.js';
 import { loadNative } from './native-backend.js';
 import { loadTensorflow, tensorflowInstalled } from './tensorflow-backend.js';
+import { loadWebgpu } from './webgpu-backend.js';
 
 export interface BackendChoice {
   name: Exclude<BackendName, 'auto'>;
@@ -28,7 +29,7 @@ function chosen(name: BackendChoice['name'], a: Loaded, reason: string): Backend
   return { name, tfBackend: a.tfBackend, reason, threads: a.threads };
 }
 
-async function chooseExplicit(name: BackendChoice['name'], threads: number): Promise<BackendChoice> {
+async function chooseExplicit(name: BackendChoice['name'], threads: number, log: (msg: string) => void): Promise<BackendChoice> {
   const refuse = (why: string): never => {
     throw new Error(`backend ${name}: ${why}`);
   };
@@ -43,7 +44,13 @@ async function chooseExplicit(name: BackendChoice['name'], threads: number): Pro
     }
     return chosen(name, a, `requested: ${a.detail}`);
   }
-  const loaders: Record<Exclude<typeof name, 'tensorflow-gpu'>, () => Promise<Attempt>> = {
+  if (name === 'webgpu') {
+    const a = await loadWebgpu(true, log);
+    if (!a.ok) return refuse(explain(a));
+    if (a.software) log(`backend webgpu: warning: ${a.detail} is a software adapter (CPU): correct, but slow; for speed use a GPU or backend native`);
+    return chosen(name, a, `requested: ${a.detail}`);
+  }
+  const loaders: Record<Exclude<typeof name, 'tensorflow-gpu' | 'webgpu'>, () => Promise<Attempt>> = {
     tensorflow: () => loadTensorflow(CPU_PACKAGE),
     native: () => loadNative(threads),
     wasm: loadWasm,
@@ -54,7 +61,7 @@ async function chooseExplicit(name: BackendChoice['name'], threads: number): Pro
   return chosen(name, a, `requested: ${a.detail}`);
 }
 
-/** GPU TensorFlow, then CPU TensorFlow, then the native kernels, then wasm; never pure-JS cpu. */
+/** GPU TensorFlow, then WebGPU on a hardware adapter, then CPU TensorFlow, then the native kernels, then wasm; never pure-JS cpu. */
 async function chooseAuto(threads: number, log: (msg: string) => void): Promise<BackendChoice> {
   const skipped: string[] = [];
   const skip = (a: Failed): void => {
@@ -77,6 +84,10 @@ async function chooseAuto(threads: number, log: (msg: string) => void): Promise<
     skip(a);
   }
 
+  const web = await loadWebgpu(false, log);
+  if (web.ok) return chosen('webgpu', web, because(web));
+  skip(web);
+
   for (const [name, load] of [
     ['tensorflow', () => loadTensorflow(CPU_PACKAGE)],
     ['native', () => loadNative(threads)],
@@ -94,7 +105,7 @@ export async function initBackend(opts: InitBackendOptions): Promise<BackendChoi
   const requested = checkBackendName(opts.backend);
   const threads = checkThreads(opts.threads);
   const log = opts.log ?? ((msg: string) => process.stderr.write(`${msg}\n`));
-  const choice = requested === 'auto' ? await chooseAuto(threads, log) : await chooseExplicit(requested, threads);
+  const choice = requested === 'auto' ? await chooseAuto(threads, log) : await chooseExplicit(requested, threads, log);
   if (opts.threads !== undefined && choice.threads !== threads) {
     log(`backend ${choice.name}: threads=${threads} not applied; it runs with ${choice.threads}`);
   }

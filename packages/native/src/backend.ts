@@ -37,8 +37,10 @@ export class NativeBackend extends MathBackendCPU {
   /** The values of a float32 tensor, in place. */
   f32(t: TensorInfo): Float32Array {
     const values = this.data.get(t.dataId).values;
-    if (!(values instanceof Float32Array)) throw new TypeError(`native: a ${t.dtype} tensor where float32 was expected`);
-    return values;
+    if (values instanceof Float32Array) return values;
+    // tfjs casts int32 and bool to float32 by relabelling the source's data: read it as floats.
+    if (t.dtype === 'float32' && (values instanceof Int32Array || values instanceof Uint8Array)) return Float32Array.from(values);
+    throw new TypeError(`native: a ${t.dtype} tensor where float32 was expected`);
   }
 
   /** An array of n floats for a kernel's output; its contents are undefined. */

@@ -39,6 +39,14 @@ describe('native Sum and Mean', { skip: skipReason }, () => {
     );
   });
 
+  it('sums a tensor cast to float32 from bool and int32 (tfjs relabels their data)', async () => {
+    await expectSameOnBoth(() => {
+      const x = randomTensor([6, 5], 4);
+      const hits = tf.cast(tf.equal(tf.argMax(x, -1), tf.tensor1d([0, 1, 2, 3, 4, 0], 'int32')), 'float32');
+      return [tf.sum(hits), tf.sum(tf.cast(tf.argMax(x, -1), 'float32'))];
+    }, tol);
+  });
+
   it('falls back to cpu for interleaved axes', async () => {
     await expectSameOnBoth(() => {
       const x = randomTensor([4, 5, 6, 7], 2);

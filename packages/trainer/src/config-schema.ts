@@ -36,7 +36,7 @@ const field = <T>(type: Kind<T>, def: NoInfer<T>, doc: string): Field<T> => ({ t
 export const SCHEMA = {
   seed: field(int({ min: 0 }), 0, 'Seed of every random stream (initial weights, shuffling, augmentation, noise).'),
   run_dir: field(orNull(str()), null, 'Where checkpoints, metrics, logs and the exported model go. `--run-dir` overrides it; without either, `runs/<config name>-<time>`.'),
-  backend: field(oneOf(BACKEND_NAMES), 'auto', '`auto` takes tfjs-node-gpu (installed and a GPU visible), then tfjs-node, then the native CPU kernels, then wasm. `cpu` (pure JS) only when asked for.'),
+  backend: field(oneOf(BACKEND_NAMES), 'auto', '`auto` takes tfjs-node-gpu (installed and a GPU visible), then `webgpu` on a hardware adapter, then tfjs-node, then the native CPU kernels, then wasm. `webgpu` by name also takes a software adapter (SwiftShader: correct, slow). `cpu` (pure JS) only when asked for.'),
   threads: field(orNull(int({ min: 1 })), null, 'CPU threads per worker for the native kernels. Default: 1 per rank under rwp-launch (RWP_THREADS), all cores for rwp-train alone.'),
   model: {
     arch: field(oneOf(ARCHS), 'cnn', 'Model architecture.'),

@@ -36,8 +36,11 @@ export class NoiseSource {
     this.spare.push(z);
   }
 
-  async close(): Promise<void> {
-    await this.worker.terminate();
+  close(): void {
+    // Not awaited: under load terminate() sometimes never settled while the process had nothing
+    // else to wait for, and the trainer then exited with code 13 before writing its summary.
+    // The worker is unref'd, so it holds nothing open.
+    void this.worker.terminate();
   }
 
   private request(step: number): Promise<Float32Array> {

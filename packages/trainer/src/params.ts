@@ -46,19 +46,34 @@ export class FlatVars {
     this.size = s.size;
   }
 
-  read(out: Float32Array = new Float32Array(this.size)): Float32Array {
-    for (const s of this.slots) out.set(s.variable.read().dataSync() as Float32Array, s.offset);
-    return out;
+  /** Every value in one read from the device: one transfer, not one per variable. */
+  async read(): Promise<Float32Array> {
+    if (this.slots.length === 0) return new Float32Array(0);
+    const flat = tf.tidy(() => tf.concat(this.slots.map((s) => tf.reshape(s.variable.read(), [-1]))));
+    const values = (await flat.data()) as Float32Array;
+    flat.dispose();
+    return values;
   }
 
+  /** One upload of the whole buffer, cut into the variables on the device. */
   write(flat: Float32Array): void {
     if (flat.length !== this.size) throw new RangeError(`expected ${this.size} values, got ${flat.length}`);
-    for (const s of this.slots) {
-      // A copy: the cpu backend would otherwise keep a view of `flat`, which the optimizer changes in place.
-      const t = tf.tensor(flat.slice(s.offset, s.offset + s.size), s.shape, 'float32');
-      s.variable.write(t);
-      t.dispose();
-    }
+    if (this.slots.length === 0) return;
+    tf.tidy(() => {
+      // A copy: a backend may keep the array it is given, and `flat` changes in place.
+      const all = tf.tensor1d(flat.slice(), 'float32');
+      for (const s of this.slots) s.variable.write(tf.reshape(tf.slice(all, s.offset, s.size), s.shape));
+    });
+  }
+
+  /** Device-side copies of the current values, for restore(): nothing leaves the device. */
+  snapshot(): tf.Tensor[] {
+    return this.slots.map((s) => tf.keep(s.variable.read().clone()));
+  }
+
+  restore(saved: tf.Tensor[]): void {
+    this.slots.forEach((s, i) => s.variable.write(saved[i]));
+    tf.dispose(saved);
   }
 
   /** The tf.Variables, in slot order, for tf.variableGrads. */

@@ -11,7 +11,7 @@ import { buildModel } from '@rwp/models';
 import { configHash, type Config } from './config.js';
 import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { evaluateBatch, type Batch } from './gradients.js';
-import { Stepper, type TrainState } from './methods.js';
+import { Stepper, type TrainState } from './stepper.js';
 import { appendMetrics, StepTimes, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
 import { modelVars } from './params.js';
 import { ProgressBar } from './progress-bar.js';
@@ -75,7 +75,7 @@ async function evaluate(state: TrainState, ds: Dataset, comm: Communicator, limi
   const shape: Batch['shape'] = [ds.test.height, ds.test.width, ds.test.channels];
   for (let i = 0; i < mine.length; i += B) {
     const { x, y } = makeBatch(ds.test, Int32Array.from(mine.slice(i, i + B)), { mean: ds.mean, std: ds.std });
-    const r = evaluateBatch(state.model, { x, y, shape }, ds.numClasses);
+    const r = await evaluateBatch(state.model, { x, y, shape }, ds.numClasses);
     loss += r.loss * r.count;
     correct += r.correct;
   }
@@ -121,7 +121,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     const plan = planRun(config, comm.worldSize, trainCount);
     const model = buildModel({ arch: config.model.arch, inputShape: [ds.train.height, ds.train.width, ds.train.channels], numClasses: ds.numClasses, seed: config.seed });
     const { trainable, buffers } = modelVars(model);
-    const state: TrainState = { model, trainable, buffers, weights: trainable.read(), momentum: new Float32Array(trainable.size), step: 0 };
+    const state: TrainState = { model, trainable, buffers, weights: await trainable.read(), momentum: new Float32Array(trainable.size), step: 0 };
     log.info(
       { params: trainable.size, dataset: ds.name, train_images: trainCount, steps: plan.totalSteps, passes: plan.passes, steps_per_pass: plan.stepsPerPass },
       `${config.model.arch} (${trainable.size} parameters) on ${ds.name}: ${plan.totalSteps} steps in ${plan.passes} passes of ${plan.stepsPerPass}`,
@@ -151,13 +151,13 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     const progress = comm.rank === 0 ? new ProgressBar(plan.totalSteps, state.step) : null;
     let last: { acc: number | null } = { acc: null };
     const logicalRanks = Array.from({ length: plan.batchesPerRank }, (_, i) => comm.rank * plan.batchesPerRank + i);
-    const saveCheckpoint = () => {
+    const saveCheckpoint = async () => {
       if (comm.rank !== 0) return;
       const meta: CheckpointMeta = {
         pass, stepInPass, step: state.step, seed: config.seed, config, configHash: hash,
         wallSeconds: wallBefore + (performance.now() - started) / 1000, bestTestAcc: best, partial: { ...sums },
       };
-      writeCheckpoint(runDir, { meta, arrays: { weights: state.weights, momentum: state.momentum, buffers: buffers.read() } });
+      writeCheckpoint(runDir, { meta, arrays: { weights: state.weights, momentum: state.momentum, buffers: await buffers.read() } });
     };
 
     while (state.step < plan.totalSteps) {
@@ -234,14 +234,14 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         pass++;
         stepInPass = 0;
         sums = zeroSums();
-        if (pass % config.train.checkpoint_every === 0 || state.step >= plan.totalSteps) saveCheckpoint();
+        if (pass % config.train.checkpoint_every === 0 || state.step >= plan.totalSteps) await saveCheckpoint();
       } else {
-        saveCheckpoint();
+        await saveCheckpoint();
       }
     }
     progress?.end();
     await prefetcher.close();
-    await stepper.close();
+    stepper.close();
 
     const summary: Summary = {
       test_acc: last.acc,
@@ -275,7 +275,7 @@ async function checkInStep(state: TrainState, comm: Communicator): Promise<void>
   if (comm.worldSize === 1) return;
   const h = createHash('sha256');
   h.update(new Uint8Array(state.weights.buffer, state.weights.byteOffset, state.weights.byteLength));
-  const stats = state.buffers.read();
+  const stats = await state.buffers.read();
   h.update(new Uint8Array(stats.buffer, stats.byteOffset, stats.byteLength));
   const hashes = await comm.allgather(h.digest('hex').slice(0, 16));
   const drifted = hashes.map((x, r) => (x === hashes[0] ? -1 : r)).filter((r) => r >= 0);

@@ -1,5 +1,10 @@
 // One optimizer step of each method. Every rank ends the step with the same clean weights: they
 // apply the same SGD update to the same averaged gradient, so no weights are broadcast.
+//
+// What crosses between host and device per step: the batch goes up, the gradient (with the loss
+// and the count of correct predictions) comes back in one read, and the new weights go up in one
+// write; a perturbed pass adds one write of the perturbed weights. The clean weights and the
+// momentum live on the host, where the allreduce needs the gradient anyway.
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { lossGradient, type Batch, type PassResult } from './gradients.js';
 import type { FlatVars } from './params.js';
@@ -44,33 +49,12 @@ export interface StepPlan {
   classes: number;
 }
 
-/** How many batches one rank consumes per step, and how many logical replicas the data is cut into. */
-export function dataReplicas(method: Config['method']['name'], worldSize: number): { replicas: number; batchesPerRank: number } {
-  return method === 'rwp' && worldSize === 1 ? { replicas: 2, batchesPerRank: 2 } : { replicas: worldSize, batchesPerRank: 1 };
-}
-
-/** Weights plus noise, written into the model; the clean copy stays in state.weights. */
-function perturbWeights(state: TrainState, gamma: number, z: Float32Array): void {
-  const noisy = new Float32Array(state.weights.length);
-  for (const s of state.trainable.slots) {
-    const w = state.weights.subarray(s.offset, s.offset + s.size);
-    const eps = filterwiseNoise(w, s.shape, gamma, z.subarray(s.offset, s.offset + s.size), noisy.subarray(s.offset, s.offset + s.size));
-    for (let i = 0; i < s.size; i++) eps[i] += w[i];
-  }
-  state.trainable.write(noisy);
-}
-
-/** A pass whose BatchNorm statistics updates are thrown away (perturbed and SAM ascent passes). */
-function passKeepingStats(state: TrainState, batch: Batch, scale: number, classes: number, grad: Float32Array): PassResult {
-  const stats = state.buffers.read();
-  const r = lossGradient(state.model, state.trainable, batch, scale, classes, grad);
-  state.buffers.write(stats);
-  return r;
-}
-
 export class Stepper {
   private readonly grad: Float32Array;
   private readonly grad2: Float32Array;
+  /** The weights of a perturbed or ascent pass, reused every step. */
+  private readonly shifted: Float32Array;
+  private readonly stats: Float32Array;
   private readonly roles: RoleSpec;
   /** Normals for this rank's perturbed passes (logical rank 1 in one process). */
   private readonly noise: NoiseSource | null;
@@ -78,24 +62,36 @@ export class Stepper {
   constructor(private readonly state: TrainState, private readonly comm: StepComm, method: Config['method'], seed: number) {
     this.grad = new Float32Array(state.weights.length);
     this.grad2 = new Float32Array(state.weights.length);
+    this.shifted = new Float32Array(state.weights.length);
+    this.stats = new Float32Array(state.buffers.size);
     this.roles = { worldSize: comm.worldSize, perturbedRanks: method.perturbed_ranks, alpha: method.alpha };
     const role = method.name !== 'rwp' ? null : comm.worldSize === 1 ? 1 : isPerturbed(comm.rank, this.roles) ? comm.rank : null;
     this.noise = role === null ? null : new NoiseSource(seed, role, state.weights.length);
   }
 
-  async close(): Promise<void> {
-    await this.noise?.close();
+  close(): void {
+    this.noise?.close();
   }
 
+  /** Clean weights plus filter-wise noise, written into the model; state.weights stays clean. */
   private async perturb(gamma: number): Promise<void> {
-    const z = await this.noise!.take(this.state.step);
-    perturbWeights(this.state, gamma, z);
+    const { state, shifted } = this;
+    const z = await this.noise!.take(state.step);
+    for (const s of state.trainable.slots) {
+      const w = state.weights.subarray(s.offset, s.offset + s.size);
+      const eps = filterwiseNoise(w, s.shape, gamma, z.subarray(s.offset, s.offset + s.size), shifted.subarray(s.offset, s.offset + s.size));
+      for (let i = 0; i < s.size; i++) eps[i] += w[i];
+    }
     this.noise!.recycle(z);
+    state.trainable.write(shifted);
   }
 
-  /** True when this rank computes the perturbed gradient in parallel RWP. */
-  perturbed(method: Config['method']['name']): boolean {
-    return method === 'rwp' && this.comm.worldSize > 1 && isPerturbed(this.comm.rank, this.roles);
+  /** A pass whose BatchNorm statistics updates are undone (sequential RWP's perturbed pass, SAM's ascent). */
+  private async passKeepingStats(batch: Batch, scale: number, classes: number, grad: Float32Array): Promise<PassResult> {
+    const saved = this.state.buffers.snapshot();
+    const r = await lossGradient(this.state.model, this.state.trainable, batch, scale, classes, grad);
+    this.state.buffers.restore(saved);
+    return r;
   }
 
   async step(plan: StepPlan, batches: Batch[]): Promise<StepResult> {
@@ -110,19 +106,20 @@ export class Stepper {
     const { method, classes } = plan;
     let clean: PassResult | null = null;
 
+    // Perturbed and ascent passes leave the model at shifted weights: the update's write below
+    // replaces them, and the optimizer works from the clean host copy, so no restore is written.
     switch (method.name) {
       case 'sgd':
-        clean = lossGradient(state.model, state.trainable, batches[0], 1, classes, grad);
+        clean = await lossGradient(state.model, state.trainable, batches[0], 1, classes, grad);
         await reduce(grad);
         break;
       case 'sam': {
-        clean = lossGradient(state.model, state.trainable, batches[0], 1, classes, grad);
+        clean = await lossGradient(state.model, state.trainable, batches[0], 1, classes, grad);
         await reduce(grad);
-        const e = samPerturbation(state.weights, grad, method.rho, method.adaptive);
+        const e = samPerturbation(state.weights, grad, method.rho, method.adaptive, this.shifted);
         for (let i = 0; i < e.length; i++) e[i] += state.weights[i];
         state.trainable.write(e);
-        passKeepingStats(state, batches[0], 1, classes, grad);
-        state.trainable.write(state.weights);
+        await this.passKeepingStats(batches[0], 1, classes, grad);
         await reduce(grad);
         break;
       }
@@ -130,20 +127,19 @@ export class Stepper {
         if (this.comm.worldSize === 1) {
           // Sequential: logical rank 0 (clean) then logical rank 1 (perturbed), as 2 ranks would.
           const two = { worldSize: 2, perturbedRanks: 1, alpha: method.alpha };
-          clean = lossGradient(state.model, state.trainable, batches[0], lossScale(0, two), classes, grad);
+          clean = await lossGradient(state.model, state.trainable, batches[0], lossScale(0, two), classes, grad);
           await this.perturb(method.gamma);
-          passKeepingStats(state, batches[1], lossScale(1, two), classes, this.grad2);
-          state.trainable.write(state.weights);
+          await this.passKeepingStats(batches[1], lossScale(1, two), classes, this.grad2);
           for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] + this.grad2[i]) / 2;
         } else {
           const scale = lossScale(this.comm.rank, this.roles);
           if (isPerturbed(this.comm.rank, this.roles)) {
+            // Rank 0 is always clean, and its statistics replace these after the step.
             await this.perturb(method.gamma);
-            passKeepingStats(state, batches[0], scale, classes, grad);
-            state.trainable.write(state.weights);
+            await lossGradient(state.model, state.trainable, batches[0], scale, classes, grad);
           } else {
-            clean = lossGradient(state.model, state.trainable, batches[0], scale, classes, grad);
             // The loss the metrics report is the unscaled one.
+            clean = await lossGradient(state.model, state.trainable, batches[0], scale, classes, grad);
           }
           await reduce(grad);
         }
@@ -154,11 +150,11 @@ export class Stepper {
     state.trainable.write(state.weights);
     if (this.comm.worldSize > 1 && state.buffers.size > 0) {
       // BatchNorm statistics are those of rank 0's clean forwards on every rank (DDP's buffer broadcast).
-      const stats = state.buffers.read();
+      if (this.comm.rank === 0) this.stats.set(await state.buffers.read());
       const c0 = performance.now();
-      await this.comm.broadcast(stats, 0);
+      await this.comm.broadcast(this.stats, 0);
       commMs += performance.now() - c0;
-      state.buffers.write(stats);
+      state.buffers.write(this.stats);
     }
     state.step++;
     return { clean, computeMs: performance.now() - t0 - commMs, commMs };

@@ -6,17 +6,17 @@ import { buildModel } from '@rwp/models';
 import { connect } from '@rwp/collective';
 import { streamFor } from '@rwp/random';
 import { resolveConfig } from './config.js';
-import { Stepper, type TrainState } from './methods.js';
+import { Stepper, type TrainState } from './stepper.js';
 import { modelVars } from './params.js';
 import type { Batch } from './gradients.js';
 
 await tf.setBackend('cpu');
 const single = await connect({ rank: 0, worldSize: 1, masterAddr: '127.0.0.1', masterPort: 1, runId: 'unit' });
 
-function freshState(arch: 'mlp' | 'resnet20' = 'mlp'): TrainState {
+async function freshState(arch: 'mlp' | 'resnet20' = 'mlp'): Promise<TrainState> {
   const model = buildModel({ arch, inputShape: arch === 'mlp' ? [4, 4, 1] : [8, 8, 3], numClasses: 3, seed: 5, width: arch === 'mlp' ? 1 / 32 : 1 / 4 });
   const { trainable, buffers } = modelVars(model);
-  return { model, trainable, buffers, weights: trainable.read(), momentum: new Float32Array(trainable.size), step: 0 };
+  return { model, trainable, buffers, weights: await trainable.read(), momentum: new Float32Array(trainable.size), step: 0 };
 }
 
 function batch(n: number, key: number, shape: [number, number, number] = [4, 4, 1]): Batch {
@@ -44,8 +44,8 @@ const plan = (method: Record<string, unknown>, lr = 0.1) => {
 test('RWP with gamma 0 is plain SGD on the union of the two mini-batches', async () => {
   const b0 = batch(8, 1);
   const b1 = batch(8, 2);
-  const rwp = freshState();
-  const sgd = freshState();
+  const rwp = await freshState();
+  const sgd = await freshState();
   assert.deepEqual(rwp.weights, sgd.weights);
   const rwpPlan = plan({ name: 'rwp', gamma: 0, alpha: 0.5 });
   const sgdPlan = plan({ name: 'sgd' });
@@ -56,45 +56,46 @@ test('RWP with gamma 0 is plain SGD on the union of the two mini-batches', async
   let diff = 0;
   for (let i = 0; i < rwp.weights.length; i++) diff = Math.max(diff, Math.abs(rwp.weights[i] - sgd.weights[i]));
   assert.ok(diff < 1e-6, `weights differ by ${diff}`);
-  assert.ok(rwp.weights.some((w, i) => w !== freshState().weights[i]), 'the weights moved');
+  const initial = (await freshState()).weights;
+  assert.ok(rwp.weights.some((w, i) => w !== initial[i]), 'the weights moved');
 });
 
 test('a perturbed pass leaves the clean weights and the BatchNorm statistics exactly as they were', async () => {
-  const s = freshState('resnet20');
+  const s = await freshState('resnet20');
   const before = s.weights.slice();
-  const statsBefore = s.buffers.read();
+  const statsBefore = await s.buffers.read();
   const p = plan({ name: 'rwp', gamma: 0.5, alpha: 1 }, 0);
   // alpha 1, lr 0: only the perturbed gradient counts, and the step does not move the weights.
   const b = batch(4, 3, [8, 8, 3]);
   const withClean = new Stepper(s, single, p.method, 1);
   await withClean.step(p, [b, b]);
   assert.deepEqual(s.weights, before);
-  assert.deepEqual(s.trainable.read(), before, 'the model holds the clean weights again');
+  assert.deepEqual(await s.trainable.read(), before, 'the model holds the clean weights again');
   // The clean pass of sequential RWP updates the statistics; the perturbed one must not add to it.
-  const afterOne = s.buffers.read();
+  const afterOne = await s.buffers.read();
   assert.notDeepEqual(afterOne, statsBefore);
-  const s2 = freshState('resnet20');
+  const s2 = await freshState('resnet20');
   const sgdPlan = plan({ name: 'sgd' }, 0);
   await new Stepper(s2, single, sgdPlan.method, 1).step(sgdPlan, [b]);
-  assert.deepEqual(s2.buffers.read(), afterOne, 'statistics are those of the clean forward alone');
+  assert.deepEqual(await s2.buffers.read(), afterOne, 'statistics are those of the clean forward alone');
 });
 
 test('SAM takes its step from the clean weights with the gradient at the ascent point', async () => {
-  const s = freshState();
+  const s = await freshState();
   const w0 = s.weights.slice();
   const b = batch(8, 4);
   const p = plan({ name: 'sam', rho: 0.05 }, 0.1);
   await new Stepper(s, single, p.method, 1).step(p, [b]);
-  const sgd = freshState();
+  const sgd = await freshState();
   const sp = plan({ name: 'sgd' }, 0.1);
   await new Stepper(sgd, single, sp.method, 1).step(sp, [b]);
   assert.notDeepEqual(s.weights, sgd.weights, 'the ascent changes the gradient');
   assert.notDeepEqual(s.weights, w0);
-  assert.deepEqual(s.trainable.read(), s.weights, 'the model holds the updated clean weights');
+  assert.deepEqual(await s.trainable.read(), s.weights, 'the model holds the updated clean weights');
 });
 
 test('no tensors leak across steps', async () => {
-  const s = freshState();
+  const s = await freshState();
   const p = plan({ name: 'rwp', gamma: 0.01 });
   const stepper = new Stepper(s, single, p.method, 1);
   const b = [batch(4, 5), batch(4, 6)];

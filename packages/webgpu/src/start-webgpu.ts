@@ -1,0 +1,90 @@
+// Brings up Dawn (the `webgpu` package) and registers tfjs's WebGPU backend on the adapter
+// this process was given. The backend is registered on a device we requested ourselves, so the
+// adapter the log names is the one that computes.
+import * as tf from '@tensorflow/tfjs-core';
+import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { describeAdapter, summarizeAdapter, type AdapterInfoLike, type AdapterSummary } from './adapter-info.js';
+import { SWIFTSHADER_HINT } from './swiftshader.js';
+
+/** The parts of Dawn's GPUAdapter used here. */
+interface Adapter {
+  info: AdapterInfoLike;
+  features: ReadonlySet<string>;
+  limits: Record<string, number>;
+  requestDevice(desc: { requiredFeatures: string[]; requiredLimits: Record<string, number> }): Promise<Device>;
+}
+interface Device {
+  lost: Promise<{ reason: string; message: string }>;
+}
+interface Dawn {
+  create(flags: string[]): { requestAdapter(opts?: { powerPreference?: string }): Promise<Adapter | null> };
+  globals: object;
+}
+
+export type WebgpuStart =
+  | { ok: true; adapter: AdapterSummary; detail: string }
+  | { ok: false; reason: string; adapter?: AdapterSummary };
+
+export interface StartOptions {
+  /** `auto` wants a GPU: a software adapter is refused. Asked for by name, it is taken (with a warning). */
+  allowSoftware: boolean;
+  /** Extra Dawn flags (`backend=vulkan`, `adapter=NAME`). */
+  flags?: string[];
+  log?: (msg: string) => void;
+}
+
+// The limits tfjs's own registration asks for: its shaders size their workgroups by them.
+const LIMITS = [
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeInvocationsPerWorkgroup',
+];
+
+let started: Promise<WebgpuStart> | undefined;
+
+/** Once per process: Dawn reads the Vulkan environment when its instance is created. */
+export function startWebgpu(opts: StartOptions): Promise<WebgpuStart> {
+  started ??= start(opts);
+  return started;
+}
+
+async function start(opts: StartOptions): Promise<WebgpuStart> {
+  let dawn: Dawn;
+  try {
+    dawn = (await import('webgpu')) as unknown as Dawn;
+  } catch (err) {
+    return { ok: false, reason: `Dawn (npm package webgpu) failed to load: ${(err as Error).message.split('\n')[0]}` };
+  }
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create(opts.flags ?? []);
+  // tfjs's WebGPUBackend checks navigator.gpu when it is constructed (Node 20 has no navigator).
+  const nav = (globalThis as { navigator?: object }).navigator;
+  if (nav === undefined) Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true });
+  else Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  let adapter: Adapter | null;
+  try {
+    adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch (err) {
+    return { ok: false, reason: `Dawn found no adapter: ${(err as Error).message.replace(/\n\s*/g, ' ')}` };
+  }
+  if (adapter === null) return { ok: false, reason: `Dawn found no adapter (Vulkan lists none; ${SWIFTSHADER_HINT})` };
+  const summary = summarizeAdapter(adapter.info);
+  if (summary.software && !opts.allowSoftware) {
+    return { ok: false, reason: `only a software adapter (${describeAdapter(summary)})`, adapter: summary };
+  }
+  const requiredLimits: Record<string, number> = {};
+  for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
+  const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+  const device = await adapter.requestDevice({ requiredFeatures, requiredLimits });
+  const log = opts.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  void device.lost.then((l) => {
+    if (l.reason !== 'destroyed') log(`webgpu: device lost (${l.reason}): ${l.message}`);
+  });
+  // A tfjs backend is created lazily by its factory; the factory hands over our device.
+  if (tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => new WebGPUBackend(device as never, adapter.info as never));
+  return { ok: true, adapter: summary, detail: `webgpu on ${describeAdapter(summary)}` };
+}
