@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withVulkanDriver } from '@rwp/webgpu';
 
@@ -41,4 +44,22 @@ test('backend webgpu without an adapter is an error that says how to get one', (
 test('auto does not load Dawn when no Vulkan driver is installed', () => {
   const r = choose('auto', noDriver);
   assert.match(r.choice.reason, /; webgpu not tried: no Vulkan driver is installed;/);
+});
+
+test('a worker given RWP_GPU runs on that Vulkan device alone; a device the host lacks is an error naming the rank', (t) => {
+  // Two SwiftShader drivers give two adapters of the same name, as the GPUs of one host are.
+  const icd = software.VK_ICD_FILENAMES!;
+  const dir = mkdtempSync(join(tmpdir(), 'rwp-icd-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const manifest = JSON.parse(readFileSync(icd, 'utf8'));
+  manifest.ICD.library_path = resolve(dirname(icd), manifest.ICD.library_path);
+  const second = join(dir, 'second_icd.json');
+  writeFileSync(second, JSON.stringify(manifest));
+  const two = { ...software, VK_ICD_FILENAMES: `${icd}:${second}` };
+  const r = choose('webgpu', { ...two, RWP_GPU: '1', RANK: '1' });
+  assert.equal(r.error, undefined, r.error);
+  assert.equal(r.active, 'webgpu');
+  assert.match(r.choice.reason, /^requested: webgpu on GPU 1 \(RWP_GPU, from rwp-launch --gpus\): vendor /);
+  const missing = choose('webgpu', { ...two, RWP_GPU: '2', RANK: '3' });
+  assert.equal(missing.error, "backend webgpu: webgpu rank 3: GPU 2 (RWP_GPU, from rwp-launch --gpus) is not among this host's Vulkan devices (the layer's line on stderr lists them)");
 });

@@ -18,7 +18,8 @@ export async function loadWebgpu(allowSoftware: boolean, log: (msg: string) => v
   if (!allowSoftware && webgpu.vulkanDrivers().length === 0) return failed('webgpu', 'not tried: no Vulkan driver is installed');
   let started;
   try {
-    started = await webgpu.startWebgpu({ allowSoftware, log });
+    const who = process.env.RANK === undefined ? undefined : `rank ${process.env.RANK}`;
+    started = await webgpu.startWebgpu({ allowSoftware, log, device: process.env.RWP_GPU || undefined, who });
   } catch (err) {
     return failed('webgpu', `failed to start: ${firstLine(err)}`);
   }

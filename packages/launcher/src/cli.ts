@@ -14,7 +14,7 @@ const EXAMPLES = `
 Each worker runs:  node WORKER CONFIG [--set k=v ...] --run-dir DIR [--resume]
 with RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, GROUP_RANK, MASTER_ADDR, MASTER_PORT,
 RWP_RUN_ID, RWP_TRANSPORT, RWP_RESTART_COUNT, RWP_THREADS, OMP_NUM_THREADS, RWP_LAUNCHED=1,
-RWP_COMM_TIMEOUT_MS (with --comm-timeout) and CUDA_VISIBLE_DEVICES (per --gpus) set.
+RWP_COMM_TIMEOUT_MS (with --comm-timeout), CUDA_VISIBLE_DEVICES and RWP_GPU (per --gpus) set.
 When one worker fails, the others get SIGTERM, then SIGKILL 5 s later; the launcher names the
 rank, how it ended and its last lines. Logs: RUN_DIR/logs/rank-<R>.log and launcher.log; the
 combined output is JSON lines tagged with "rank" when piped, readable lines on a terminal.
@@ -54,7 +54,8 @@ function buildProgram(): Command {
     .addOption(new Option('--transport <kind>', 'ipc: shared memory (else unix sockets) between the ranks of a host, tcp between hosts; tcp: tcp everywhere (default: ipc on one host, tcp on several)').choices(['ipc', 'tcp']))
     .option('--comm-timeout <seconds>', 'seconds a collective may wait for a peer before failing (RWP_COMM_TIMEOUT_MS)', positiveNumber)
     .option('--threads <t>', 'compute threads per worker (RWP_THREADS, OMP_NUM_THREADS)', wholeNumber(1), 1)
-    .option('--gpus <which>', 'auto, none, or a comma list of device ids; worker i gets the (i mod count)-th', 'auto')
+    .option('--gpus <which>', 'auto (CUDA_VISIBLE_DEVICES, else the GPUs nvidia-smi lists), none, or a comma list of GPU indices or UUIDs; worker i gets the i-th (CUDA_VISIBLE_DEVICES and RWP_GPU)', 'auto')
+    .option('--share-gpus', 'let more workers than GPUs share them, dealt out in turn (default: an error naming the ranks left without one)')
     .option('--worker <path>', 'worker program run with node (default: the rwp-train program npm installed)')
     .option('--set <key=value>', 'config override passed to every worker; repeat for several', keyValue)
     .option('--dry-run', "print each worker's environment and command line, start nothing")
@@ -79,6 +80,7 @@ interface Flags {
   commTimeout?: number;
   threads: number;
   gpus: string;
+  shareGpus?: boolean;
   worker?: string;
   set?: string[];
   dryRun?: boolean;
@@ -109,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
     commTimeoutSeconds: f.commTimeout,
     threads: f.threads,
     gpus: f.gpus,
+    shareGpus: f.shareGpus === true,
     worker: f.worker,
   };
   if (f.dryRun) {

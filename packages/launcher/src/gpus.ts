@@ -1,34 +1,50 @@
 import { spawnSync } from 'node:child_process';
 import { LaunchError } from './errors.js';
 
-/** What each worker's CUDA_VISIBLE_DEVICES becomes: a device per worker, "" (none), or untouched. */
-export type GpuPlan = { kind: 'assign'; devices: string[] } | { kind: 'hide' } | { kind: 'inherit' };
+/**
+ * Each worker's GPU: a device per worker (CUDA_VISIBLE_DEVICES for CUDA, RWP_GPU for the WebGPU
+ * backend's Vulkan device-select layer, which CUDA_VISIBLE_DEVICES does not reach), "" (none), or
+ * untouched. `share`: more workers than devices may share them in turn.
+ */
+export type GpuPlan = { kind: 'assign'; devices: string[]; share: boolean } | { kind: 'hide' } | { kind: 'inherit' };
 
 /**
  * `auto`: the launcher's own CUDA_VISIBLE_DEVICES when it lists devices (set but empty means the
  * user hid them: workers inherit that), else the GPUs `nvidia-smi -L` lists, else nothing.
  * `none`: hide every GPU. Otherwise a comma list of device ids.
  */
-export function planGpus(spec: string, env: NodeJS.ProcessEnv, countGpus: () => number = nvidiaSmiGpuCount): GpuPlan {
+export function planGpus(spec: string, env: NodeJS.ProcessEnv, share = false, countGpus: () => number = nvidiaSmiGpuCount): GpuPlan {
   if (spec === 'none') return { kind: 'hide' };
   if (spec === 'auto') {
     const visible = env.CUDA_VISIBLE_DEVICES;
     if (visible !== undefined) {
       const devices = splitList(visible).filter((d) => d !== '-1');
-      return devices.length > 0 ? { kind: 'assign', devices } : { kind: 'inherit' };
+      return devices.length > 0 ? { kind: 'assign', devices, share } : { kind: 'inherit' };
     }
     const n = countGpus();
-    return n > 0 ? { kind: 'assign', devices: Array.from({ length: n }, (_, i) => String(i)) } : { kind: 'inherit' };
+    return n > 0 ? { kind: 'assign', devices: Array.from({ length: n }, (_, i) => String(i)), share } : { kind: 'inherit' };
   }
   const devices = splitList(spec);
   if (devices.length === 0 || devices.some((d) => !/^[A-Za-z0-9_:.-]+$/.test(d))) {
     throw new LaunchError(`--gpus must be auto, none or a comma list of device ids such as 0,1,2,3; got '${spec}'`);
   }
-  return { kind: 'assign', devices };
+  return { kind: 'assign', devices, share };
 }
 
-/** CUDA_VISIBLE_DEVICES for the worker with this local rank, or undefined to leave it alone. */
-export function visibleDevicesFor(plan: GpuPlan, localRank: number): string | undefined {
+/** Refuses a plan that would leave local ranks without a GPU of their own, naming them. */
+export function checkGpuCount(plan: GpuPlan, nproc: number): void {
+  if (plan.kind !== 'assign' || plan.share || plan.devices.length >= nproc) return;
+  const n = plan.devices.length;
+  const without = Array.from({ length: nproc - n }, (_, i) => n + i);
+  const ranks = without.length === 1 ? `local rank ${without[0]} has` : `local ranks ${without[0]}-${without[without.length - 1]} have`;
+  throw new LaunchError(
+    `--nproc ${nproc} but ${n} GPU${n === 1 ? '' : 's'} (${plan.devices.join(',')}): ${ranks} none of its own; ` +
+      'list one GPU per worker in --gpus, start fewer workers, or pass --share-gpus to deal the GPUs out in turn',
+  );
+}
+
+/** The GPU of the worker with this local rank ("" for none), or undefined to leave it alone. */
+export function deviceFor(plan: GpuPlan, localRank: number): string | undefined {
   if (plan.kind === 'hide') return '';
   if (plan.kind === 'inherit') return undefined;
   return plan.devices[localRank % plan.devices.length];

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { DEFAULT_MASTER_PORT, type Transport } from '@rwp/process-group';
-import { planGpus, type GpuPlan } from './gpus.js';
+import { checkGpuCount, planGpus, type GpuPlan } from './gpus.js';
 import { validateOptions, type LaunchOptions } from './options.js';
 import { assertPortFree, pickFreePort } from './ports.js';
 import { resolveRunDir } from './run-dir.js';
@@ -38,6 +38,8 @@ export function resolveLaunchSettings(o: LaunchOptions, now = new Date()): Launc
   validateOptions(o);
   const nnodes = o.nnodes ?? 1;
   const sets = o.sets ?? [];
+  const gpus = planGpus(o.gpus ?? 'auto', process.env, o.shareGpus ?? false);
+  checkGpuCount(gpus, o.nproc);
   return {
     config: o.config,
     sets,
@@ -51,7 +53,7 @@ export function resolveLaunchSettings(o: LaunchOptions, now = new Date()): Launc
     transport: o.transport ?? (nnodes > 1 ? 'tcp' : 'ipc'),
     threads: o.threads ?? 1,
     commTimeoutMs: o.commTimeoutSeconds === undefined ? undefined : Math.max(1, Math.round(o.commTimeoutSeconds * 1000)),
-    gpus: planGpus(o.gpus ?? 'auto', process.env),
+    gpus,
     runId: o.runId,
     maxRestarts: o.maxRestarts ?? 0,
     resume: o.resume ?? false,

@@ -25,6 +25,8 @@ export interface LaunchOptions {
   threads?: number;
   /** `auto`, `none` or a list of device ids for CUDA_VISIBLE_DEVICES. */
   gpus?: string;
+  /** More workers than GPUs share them in turn instead of being an error. */
+  shareGpus?: boolean;
   /** The worker program; default: the `rwp-train` bin (see resolveWorkerProgram). */
   worker?: string;
   /** Where the combined, rank-tagged log goes; default process.stdout. */

@@ -1,4 +1,4 @@
-import { visibleDevicesFor } from './gpus.js';
+import { deviceFor } from './gpus.js';
 import type { Attempt, LaunchSettings } from './launch-settings.js';
 
 /** One worker's command line (after `node`) and the variables the launcher sets for it. */
@@ -31,8 +31,9 @@ export function workerSpecs(plan: LaunchSettings, attempt: Attempt): WorkerSpec[
       RWP_LAUNCHED: '1',
     };
     if (plan.commTimeoutMs !== undefined) env.RWP_COMM_TIMEOUT_MS = String(plan.commTimeoutMs);
-    const devices = visibleDevicesFor(plan.gpus, localRank);
-    if (devices !== undefined) env.CUDA_VISIBLE_DEVICES = devices;
+    const device = deviceFor(plan.gpus, localRank);
+    if (device !== undefined) env.CUDA_VISIBLE_DEVICES = device;
+    if (device) env.RWP_GPU = device;
     return { rank, localRank, args: [...args], env };
   });
 }

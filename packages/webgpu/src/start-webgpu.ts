@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { describeAdapter, summarizeAdapter, type AdapterInfoLike, type AdapterSummary } from './adapter-info.js';
+import { deviceSelectEnv } from './device-select.js';
 import { SWIFTSHADER_HINT } from './swiftshader.js';
 
 /** The parts of Dawn's GPUAdapter used here. */
@@ -30,6 +31,10 @@ export interface StartOptions {
   allowSoftware: boolean;
   /** Extra Dawn flags (`backend=vulkan`, `adapter=NAME`). */
   flags?: string[];
+  /** This worker's GPU (rwp-launch sets RWP_GPU): an index in PCI order or a GPU UUID. */
+  device?: string;
+  /** Who asks, for errors: "rank 3". */
+  who?: string;
   log?: (msg: string) => void;
 }
 
@@ -52,6 +57,14 @@ export function startWebgpu(opts: StartOptions): Promise<WebgpuStart> {
 }
 
 async function start(opts: StartOptions): Promise<WebgpuStart> {
+  const mine = opts.device ? ` GPU ${opts.device} (RWP_GPU, from rwp-launch --gpus)` : '';
+  if (opts.device) {
+    try {
+      Object.assign(process.env, deviceSelectEnv(opts.device));
+    } catch (err) {
+      return { ok: false, reason: `cannot show ${opts.who ?? 'this worker'} its${mine} alone: ${(err as Error).message}` };
+    }
+  }
   let dawn: Dawn;
   try {
     dawn = (await import('webgpu')) as unknown as Dawn;
@@ -70,6 +83,9 @@ async function start(opts: StartOptions): Promise<WebgpuStart> {
   } catch (err) {
     return { ok: false, reason: `Dawn found no adapter: ${(err as Error).message.replace(/\n\s*/g, ' ')}` };
   }
+  if (adapter === null && opts.device) {
+    return { ok: false, reason: `${opts.who ?? 'this worker'}:${mine} is not among this host's Vulkan devices (the layer's line on stderr lists them)` };
+  }
   if (adapter === null) return { ok: false, reason: `Dawn found no adapter (Vulkan lists none; ${SWIFTSHADER_HINT})` };
   const summary = summarizeAdapter(adapter.info);
   if (summary.software && !opts.allowSoftware) {
@@ -86,5 +102,5 @@ async function start(opts: StartOptions): Promise<WebgpuStart> {
   // A tfjs backend is created lazily by its factory; the factory hands over our device.
   if (tf.findBackendFactory('webgpu') !== null) tf.removeBackend('webgpu');
   tf.registerBackend('webgpu', () => new WebGPUBackend(device as never, adapter.info as never));
-  return { ok: true, adapter: summary, detail: `webgpu on ${describeAdapter(summary)}` };
+  return { ok: true, adapter: summary, detail: `webgpu on${mine ? `${mine}:` : ''} ${describeAdapter(summary)}` };
 }
