@@ -1,4 +1,4 @@
-import type { Transport } from '@rwp/process-group';
+import type { PortRange, Transport } from '@rwp/process-group';
 
 export type ReduceOp = 'sum' | 'mean';
 
@@ -16,6 +16,8 @@ export interface CommunicatorOptions {
   chunkBytes?: number;
   /** Address other hosts reach this rank at; default RWP_HOST_ADDR, else the one routing to MASTER_ADDR. */
   hostAddr?: string;
+  /** TCP ports the ring's listening socket may take (default RWP_DATA_PORTS; null or unset: any the kernel picks). */
+  dataPorts?: PortRange | null;
   /**
    * With transport 'ipc', let allreduce move its data through shared memory when every rank sees
    * the same /dev/shm (default: true, unless RWP_SHM=0); the ring links then carry only notices.

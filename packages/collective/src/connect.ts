@@ -1,4 +1,4 @@
-import { DEFAULT_TIMEOUT_MS } from '@rwp/process-group';
+import { dataPortsFromEnv, DEFAULT_TIMEOUT_MS } from '@rwp/process-group';
 import { sharedMemory, sharedMemoryMissing, shmPrefixFor, type SharedMemory } from '@rwp/shm';
 import type { Communicator, CommunicatorOptions } from './api.js';
 import { GroupCommunicator } from './group/group-communicator.js';
@@ -31,6 +31,7 @@ export async function connect(opts: CommunicatorOptions): Promise<Communicator> 
     masterAddr: opts.masterAddr,
     masterPort: opts.masterPort,
     hostAddr: opts.hostAddr ?? process.env.RWP_HOST_ADDR,
+    dataPorts: opts.dataPorts === undefined ? dataPortsFromEnv() : opts.dataPorts,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     ipc: transport === 'ipc' ? { dir: ipcDir, path: ipcPathFor(ipcDir, opts.rank) } : null,

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { fixture, PROCESSES, runCli, scratch } from './testing/harness.js';
 
 const FLAGS = [
-  '--nproc', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--max-restarts', '--resume', '--run-dir', '--run-id',
+  '--nproc', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--data-ports', '--max-restarts', '--resume', '--run-dir', '--run-id',
   '--transport', '--comm-timeout', '--threads', '--gpus', '--worker', '--set', '--dry-run', '--help', '--version',
 ];
 
@@ -41,6 +41,12 @@ test('a bad flag or value is a usage error naming it', PROCESSES, async (t) => {
   const badRank = await runCli(t, ['--nproc', '1', '--nnodes', '2', '--node-rank', '2', '--master-addr', '10.0.0.1', config]);
   assert.equal(badRank.code, 2);
   assert.match(badRank.stderr, /--node-rank must be between 0 and 1/);
+  const badPorts = await runCli(t, ['--nproc', '1', '--data-ports', '41000-40000', config]);
+  assert.equal(badPorts.code, 2);
+  assert.match(badPorts.stderr, /--data-ports: the range "41000-40000" runs backwards/);
+  const fewPorts = await runCli(t, ['--nproc', '3', '--data-ports', '41000-41001', config]);
+  assert.equal(fewPorts.code, 2);
+  assert.match(fewPorts.stderr, /--data-ports 41000-41001 holds 2 port\(s\) but --nproc 3 ranks each listen on one/);
 });
 
 test('a missing or broken config, or a missing worker, is an error naming the file', PROCESSES, async (t) => {
@@ -62,7 +68,7 @@ test('--dry-run prints each rank environment for node 1 of 2 and starts nothing'
   const { config, runDir } = scratch(t);
   const r = await runCli(t, [
     '--nnodes', '2', '--node-rank', '1', '--nproc', '2', '--master-addr', '10.1.2.3', '--master-port', '29511',
-    '--comm-timeout', '30', '--threads', '2', '--gpus', '5,7', '--run-dir', runDir, '--worker', fixture('report-env'),
+    '--comm-timeout', '30', '--data-ports', '40000-40001', '--threads', '2', '--gpus', '5,7', '--run-dir', runDir, '--worker', fixture('report-env'),
     '--dry-run', config, '--set', 'lr=0.1', '--set', 'name=a b',
   ]);
   const node0 = await runCli(t, [
@@ -92,6 +98,7 @@ test('--dry-run prints each rank environment for node 1 of 2 and starts nothing'
       OMP_NUM_THREADS: '2',
       RWP_LAUNCHED: '1',
       RWP_COMM_TIMEOUT_MS: '30000',
+      RWP_DATA_PORTS: '40000-40001',
     });
     assert.match(env.RWP_RUN_ID, /^[0-9a-f]{16}$/);
     assert.ok(node0.stdout.includes(`RWP_RUN_ID=${env.RWP_RUN_ID} `), 'both nodes derive the same run id');

@@ -17,7 +17,8 @@ RWP_RUN_ID, RWP_TRANSPORT, RWP_RESTART_COUNT, RWP_THREADS, OMP_NUM_THREADS, RWP_
 RWP_COMM_TIMEOUT_MS (with --comm-timeout), CUDA_VISIBLE_DEVICES and RWP_GPU (per --gpus) set.
 When one worker fails, the others get SIGTERM, then SIGKILL 5 s later; the launcher names the
 rank, how it ended and its last lines. Logs: RUN_DIR/logs/rank-<R>.log and launcher.log; the
-combined output is JSON lines tagged with "rank" when piped, readable lines on a terminal.
+combined output is JSON lines tagged with "rank" when piped; on a terminal, readable lines under
+a progress line (rank 0's step, loss, ETA) and a summary table at the end.
 
 Exit status: 0 when every worker exits 0; the failed worker's code (128 + signal number if it
 was killed); 128 + signal number when the launcher is stopped by SIGINT/SIGTERM/SIGHUP;
@@ -47,6 +48,7 @@ function buildProgram(): Command {
     .option('--node-rank <k>', "this host's index, 0 to nnodes-1; node 0 hosts the rendezvous", wholeNumber(0), 0)
     .option('--master-addr <host>', 'address of node 0 that every host can reach (needed with --nnodes > 1; default 127.0.0.1)')
     .option('--master-port <port>', 'rendezvous port on node 0 (default: a free port on one host, 29500 on several)', port)
+    .option('--data-ports <lo-hi>', "TCP ports the ranks' ring inputs listen on, e.g. 40000-40031 (RWP_DATA_PORTS; default: ports the kernel picks)")
     .option('--max-restarts <r>', 'start the group again with --resume up to R times after a failure', wholeNumber(0), 0)
     .option('--resume', 'continue from the checkpoint in the run directory if there is one (workers get --resume from the first start)')
     .option('--run-dir <dir>', 'run directory (default: --set run_dir, else run_dir in CONFIG, else runs/<config>-<UTC time>)')
@@ -72,6 +74,7 @@ interface Flags {
   nodeRank: number;
   masterAddr?: string;
   masterPort?: number;
+  dataPorts?: string;
   maxRestarts: number;
   resume?: boolean;
   runDir?: string;
@@ -103,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
     nodeRank: f.nodeRank,
     masterAddr: f.masterAddr,
     masterPort: f.masterPort,
+    dataPorts: f.dataPorts,
     maxRestarts: f.maxRestarts,
     resume: f.resume === true,
     runDir: f.runDir,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DEFAULT_MASTER_PORT, type Transport } from '@rwp/process-group';
+import { DEFAULT_MASTER_PORT, type PortRange, type Transport } from '@rwp/process-group';
 import { checkGpuCount, planGpus, type GpuPlan } from './gpus.js';
-import { validateOptions, type LaunchOptions } from './options.js';
+import { dataPortsOf, validateOptions, type LaunchOptions } from './options.js';
 import { assertPortFree, pickFreePort } from './ports.js';
 import { resolveRunDir } from './run-dir.js';
 import { resolveWorkerProgram } from './worker-program.js';
@@ -18,6 +18,8 @@ export interface LaunchSettings {
   masterAddr: string;
   /** Undefined on a single node without --master-port: each attempt picks a free one. */
   masterPort: number | undefined;
+  /** The ring's listening ports on this host (RWP_DATA_PORTS), or null for any. */
+  dataPorts: PortRange | null;
   transport: Transport;
   threads: number;
   commTimeoutMs: number | undefined;
@@ -50,6 +52,7 @@ export function resolveLaunchSettings(o: LaunchOptions, now = new Date()): Launc
     nodeRank: o.nodeRank ?? 0,
     masterAddr: o.masterAddr ?? '127.0.0.1',
     masterPort: o.masterPort ?? (nnodes > 1 ? DEFAULT_MASTER_PORT : undefined),
+    dataPorts: dataPortsOf(o),
     transport: o.transport ?? (nnodes > 1 ? 'tcp' : 'ipc'),
     threads: o.threads ?? 1,
     commTimeoutMs: o.commTimeoutSeconds === undefined ? undefined : Math.max(1, Math.round(o.commTimeoutSeconds * 1000)),

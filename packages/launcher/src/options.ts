@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { Transport } from '@rwp/process-group';
+import { parsePortRange, type PortRange, type Transport } from '@rwp/process-group';
 import { LaunchError } from './errors.js';
 
 /** What `rwp-launch` is asked to do: one field per CLI flag, plus output, pretty and graceSeconds for callers of launch(). */
@@ -14,6 +14,8 @@ export interface LaunchOptions {
   nodeRank?: number;
   masterAddr?: string;
   masterPort?: number;
+  /** `LO-HI`: the ring's listening ports on this host (RWP_DATA_PORTS); default RWP_DATA_PORTS, else any. */
+  dataPorts?: string;
   maxRestarts?: number;
   /** Pass --resume to the workers from the first start on (a restarted container continues its run). */
   resume?: boolean;
@@ -59,6 +61,7 @@ export function validateOptions(o: LaunchOptions): void {
   if (o.masterPort !== undefined && (!Number.isInteger(o.masterPort) || o.masterPort < 1 || o.masterPort > 65535)) {
     throw new LaunchError(`--master-port must be a port number between 1 and 65535, got ${o.masterPort}`);
   }
+  checkDataPorts(o);
   if (o.commTimeoutSeconds !== undefined && !(o.commTimeoutSeconds > 0)) {
     throw new LaunchError(`--comm-timeout must be a number of seconds > 0, got ${o.commTimeoutSeconds}`);
   }
@@ -70,6 +73,27 @@ export function validateOptions(o: LaunchOptions): void {
   }
   if (o.graceSeconds !== undefined && !(o.graceSeconds >= 0)) {
     throw new LaunchError(`the grace period must be >= 0 seconds, got ${o.graceSeconds}`);
+  }
+}
+
+/** The range given by --data-ports (else RWP_DATA_PORTS), or null for ports the kernel picks. */
+export function dataPortsOf(o: LaunchOptions): PortRange | null {
+  const text = o.dataPorts ?? process.env.RWP_DATA_PORTS;
+  if (text === undefined || text.trim() === '') return null;
+  const flag = o.dataPorts !== undefined ? '--data-ports' : 'RWP_DATA_PORTS';
+  try {
+    return parsePortRange(text);
+  } catch (e) {
+    throw new LaunchError(`${flag}: ${(e as Error).message}`);
+  }
+}
+
+/** Every rank of this host listens on a port of its own. */
+function checkDataPorts(o: LaunchOptions): void {
+  const range = dataPortsOf(o);
+  if (range !== null && range.last - range.first + 1 < o.nproc) {
+    const flag = o.dataPorts !== undefined ? '--data-ports' : 'RWP_DATA_PORTS';
+    throw new LaunchError(`${flag} ${range.first}-${range.last} holds ${range.last - range.first + 1} port(s) but --nproc ${o.nproc} ranks each listen on one`);
   }
 }
 

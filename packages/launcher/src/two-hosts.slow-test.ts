@@ -64,13 +64,16 @@ function launchOnBothHosts(t: TestContext, extra: string[]) {
   );
 }
 
-test('two hosts: four ranks complete allreduces over tcp', { ...PROCESSES, skip: cannotRun() }, async (t) => {
-  const runs = launchOnBothHosts(t, []);
+test('two hosts: four ranks complete allreduces over tcp, their ring listening within --data-ports', { ...PROCESSES, skip: cannotRun() }, async (t) => {
+  const runs = launchOnBothHosts(t, ['--data-ports', '41000-41001']);
   const results = await Promise.all(runs.map((r) => r.done));
   results.forEach(({ code }, node) => {
     assert.equal(code, 0, `node ${node}:\n${runs[node].stdout()}\n${runs[node].stderr()}`);
-    const ok = jsonLines(runs[node].stdout()).filter((l) => l.msg === 'allreduce ok' && l.worldSize === 4);
+    const lines = jsonLines(runs[node].stdout());
+    const ok = lines.filter((l) => l.msg === 'allreduce ok' && l.worldSize === 4);
     assert.deepEqual(ok.map((l) => l.rank).sort(), [2 * node, 2 * node + 1]);
+    const ports = lines.filter((l) => l.msg === 'ring ports').flatMap((l) => l.ports as number[]);
+    assert.deepEqual(ports.sort(), [41000, 41001], runs[node].stdout());
   });
 });
 

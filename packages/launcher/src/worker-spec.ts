@@ -1,3 +1,4 @@
+import { formatPortRange } from '@rwp/process-group';
 import { deviceFor } from './gpus.js';
 import type { Attempt, LaunchSettings } from './launch-settings.js';
 
@@ -31,6 +32,7 @@ export function workerSpecs(plan: LaunchSettings, attempt: Attempt): WorkerSpec[
       RWP_LAUNCHED: '1',
     };
     if (plan.commTimeoutMs !== undefined) env.RWP_COMM_TIMEOUT_MS = String(plan.commTimeoutMs);
+    if (plan.dataPorts !== null) env.RWP_DATA_PORTS = formatPortRange(plan.dataPorts);
     const device = deviceFor(plan.gpus, localRank);
     if (device !== undefined) env.CUDA_VISIBLE_DEVICES = device;
     if (device) env.RWP_GPU = device;

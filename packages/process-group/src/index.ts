@@ -5,5 +5,6 @@ export { DEFAULT_MASTER_PORT, DEFAULT_TIMEOUT_MS, type ProcessGroupEnv, type Tra
 export { ProcessGroupEnvError } from './errors.js';
 export { runIdHash, runKey } from './run-key.js';
 export { freePort, listenThenClose } from './free-port.js';
+export { dataPortsFromEnv, formatPortRange, parsePortRange, type PortRange } from './port-range.js';
 export { exitWithLauncher } from './exit-with-launcher.js';
 export { isRunning, liveProcessGroups, processGroupOf } from './os-process-groups.js';

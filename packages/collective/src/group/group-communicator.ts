@@ -111,6 +111,7 @@ export class GroupCommunicator implements Communicator {
         masterAddr: cfg.masterAddr,
         masterPort: cfg.masterPort,
         hostAddr: cfg.hostAddr,
+        dataPorts: cfg.dataPorts,
         ipc: cfg.ipc,
         deadline: Date.now() + cfg.timeoutMs,
         links: this.links,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Dealer, Router } from 'zeromq';
-import type { Transport } from '@rwp/process-group';
+import type { PortRange, Transport } from '@rwp/process-group';
 import type { MemberControl } from '../control/control-member.js';
 import type { PeerInfo } from '../control/control-protocol.js';
 import type { RootControl } from '../control/control-root.js';
@@ -22,6 +22,8 @@ export interface GroupAddress {
   masterAddr: string;
   masterPort: number;
   hostAddr: string | undefined;
+  /** Where the ring's TCP listener may bind; null: a port the kernel picks. */
+  dataPorts: PortRange | null;
   /** Where the ring input's ipc:// socket file goes; null for tcp only. */
   ipc: { dir: string; path: string } | null;
 }
@@ -121,7 +123,7 @@ async function bindRendezvous(router: Router, masterAddr: string, port: number):
 async function listenForRing(s: GroupSetup): Promise<PeerInfo> {
   if (s.ipc !== null) makeIpcDir(s.ipc.dir);
   const addr = await reachableAddress(s.masterAddr, s.masterPort, s.hostAddr, s.deadline);
-  const { ipc, tcp } = await s.links.listen(s.ipc?.path ?? null, addr);
+  const { ipc, tcp } = await s.links.listen(s.ipc?.path ?? null, addr, s.dataPorts);
   const self: PeerInfo = { rank: s.rank, host: hostname(), hostKey: hostKey(), pid: process.pid, ipc, tcp };
   if (s.shmProbe?.token != null) self.shm = s.shmProbe.token;
   return self;

@@ -1,5 +1,6 @@
 import { unlinkSync } from 'node:fs';
 import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
+import { formatPortRange, type PortRange } from '@rwp/process-group';
 import { checkHeader, encodeHeader, FrameKind, HEADER_BYTES, type FrameError, type FrameHeader } from './frame.js';
 import { FrameReader } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
@@ -53,21 +54,25 @@ export class RingLinks {
     });
   }
 
-  /** Listens on a unix socket path (when given) and a TCP host; returns their ipc:// and tcp:// URLs. */
-  async listen(ipcPath: string | null, tcpHost: string): Promise<{ ipc: string | null; tcp: string }> {
+  /**
+   * Listens on a unix socket path (when given) and a TCP host, on a port of `ports` when given (else
+   * one the kernel picks); returns their ipc:// and tcp:// URLs.
+   */
+  async listen(ipcPath: string | null, tcpHost: string, ports: PortRange | null): Promise<{ ipc: string | null; tcp: string }> {
     let ipc: string | null = null;
     if (ipcPath !== null) {
-      // A socket file left by a killed process of the same run and rank would block the path.
+      // A socket file left by a killed process of the same run id and rank would block the path.
       try {
         unlinkSync(ipcPath);
       } catch {
         // Nothing there.
       }
-      await this.serve({ path: ipcPath }, `ipc://${ipcPath}`);
+      await this.serve({ path: ipcPath }).catch((e: Error) => {
+        throw new Error(`cannot listen on ipc://${ipcPath}: ${e.message}`);
+      });
       ipc = `ipc://${ipcPath}`;
     }
-    const server = await this.serve({ host: tcpHost, port: 0 }, `tcp://${tcpHost}:0`);
-    const { port } = server.address() as { port: number };
+    const port = await this.serveTcp(tcpHost, ports);
     return { ipc, tcp: `tcp://${tcpHost.includes(':') ? `[${tcpHost}]` : tcpHost}:${port}` };
   }
 
@@ -120,12 +125,40 @@ export class RingLinks {
     if (!this.closed) this.onLost(peer, why);
   }
 
-  private serve(options: { path: string } | { host: string; port: number }, shown: string): Promise<Server> {
+  /**
+   * The ranks of a host share the range: each starts at its own offset (rank mod the range's size)
+   * and takes the next free port, so they rarely collide and never fail while one is free.
+   */
+  private async serveTcp(host: string, ports: PortRange | null): Promise<number> {
+    const shown = (port: number) => `tcp://${host}:${port}`;
+    if (ports === null) {
+      const server = await this.serve({ host, port: 0 }).catch((e: Error) => {
+        throw new Error(`cannot listen on ${shown(0)}: ${e.message}`);
+      });
+      return (server.address() as { port: number }).port;
+    }
+    const span = ports.last - ports.first + 1;
+    for (let i = 0; i < span; i++) {
+      const port = ports.first + ((this.id.rank + i) % span);
+      try {
+        await this.serve({ host, port });
+        return port;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw new Error(`cannot listen on ${shown(port)}: ${(e as Error).message}`);
+      }
+    }
+    throw new Error(`rank ${this.id.rank} found no free port for its ring input on ${host} in the data ports ${formatPortRange(ports)} (all ${span} are taken)`);
+  }
+
+  private serve(options: { path: string } | { host: string; port: number }): Promise<Server> {
     const server = createServer((socket) => this.accept(socket));
-    this.servers.push(server);
     return new Promise((resolve, reject) => {
-      server.once('error', (e) => reject(new Error(`cannot listen on ${shown}: ${e.message}`)));
-      server.listen(options, () => resolve(server));
+      server.once('error', reject);
+      server.listen(options, () => {
+        server.off('error', reject);
+        this.servers.push(server);
+        resolve(server);
+      });
     });
   }
 

@@ -1,8 +1,9 @@
-// Joins the process group the launcher describes and checks several allreduce sums. With
-// `--set fail_rank=R`, rank R exits 7 after the first allreduce of the first attempt, leaving its
-// peers stranded.
+// Joins the process group the launcher describes, prints the TCP ports its ring listens on and
+// checks several allreduce sums. With `--set fail_rank=R`, rank R exits 7 after the first
+// allreduce of the first attempt, leaving its peers stranded.
 import { connect } from '@rwp/collective';
 import { exitWithLauncher, resolveProcessGroup } from '@rwp/process-group';
+import { listeningPorts } from './listening-ports.js';
 import { workerArgs } from './worker-args.js';
 
 exitWithLauncher();
@@ -17,6 +18,8 @@ const comm = await connect({
   transport: pg.transport,
   timeoutMs: pg.timeoutMs,
 });
+// Rank 0's rendezvous listens on MASTER_PORT too.
+console.log(JSON.stringify({ level: 30, msg: 'ring ports', ports: listeningPorts().filter((p) => p !== pg.masterPort) }));
 // Every rank contributes (rank + 1) * (i + step): the sum is worldSize(worldSize+1)/2 * (i + step).
 const ranksSum = (pg.worldSize * (pg.worldSize + 1)) / 2;
 const steps = 5;
