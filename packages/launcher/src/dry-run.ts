@@ -1,4 +1,5 @@
 import type { LaunchSettings } from './launch-settings.js';
+import { shellQuote } from './shell-quote.js';
 import type { WorkerSpec } from './worker-spec.js';
 
 /** Each worker's environment and command line as shell lines a user can read or paste. */
@@ -12,8 +13,4 @@ export function describeWorkers(plan: LaunchSettings, specs: readonly WorkerSpec
     out.push(`env ${lines.join(' \\\n  ')}`);
   }
   return out.join('\n') + '\n';
-}
-
-function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=,@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -5,9 +5,14 @@ import pretty from 'pino-pretty';
 
 export type { Logger };
 
+/** Whether the logs are readable lines for a person; otherwise JSON for rwp-launch, files and pipes. */
+export function readableLogs(): boolean {
+  return Boolean(process.stdout.isTTY) && process.env.RWP_LAUNCHED !== '1';
+}
+
 export function createLogger(rank: number): Logger {
   const base = { rank };
-  if (process.stdout.isTTY && process.env.RWP_LAUNCHED !== '1') {
+  if (readableLogs()) {
     return pino({ base }, pretty({ sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }));
   }
   return pino({ base }, pino.destination({ fd: 1, sync: true }));

@@ -1,4 +1,4 @@
-// Per-epoch lines in RUN_DIR/metrics.jsonl, the run's summary.json, and a progress bar.
+// Per-epoch lines in RUN_DIR/metrics.jsonl, the run's summary.json, and per-step times.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -24,21 +24,54 @@ export function appendMetrics(runDir: string, m: EpochMetrics): void {
   appendFileSync(join(runDir, 'metrics.jsonl'), JSON.stringify(m) + '\n');
 }
 
+/** The lines of RUN_DIR/metrics.jsonl (none if it does not exist); a line cut short by a killed writer is left out. */
+export function readMetrics(runDir: string): EpochMetrics[] {
+  const path = join(runDir, 'metrics.jsonl');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as EpochMetrics];
+      } catch {
+        return [];
+      }
+    });
+}
+
 /** On resume: drop the lines of epochs after the checkpoint, so no epoch is reported twice. */
 export function truncateMetrics(runDir: string, lastEpoch: number): void {
   const path = join(runDir, 'metrics.jsonl');
   if (!existsSync(path)) return;
-  const kept = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .filter((l) => {
-      try {
-        return (JSON.parse(l) as EpochMetrics).epoch <= lastEpoch;
-      } catch {
-        return false;
-      }
-    });
-  writeFileSync(path, kept.map((l) => l + '\n').join(''));
+  const kept = readMetrics(runDir).filter((m) => m.epoch <= lastEpoch);
+  writeFileSync(path, kept.map((m) => JSON.stringify(m) + '\n').join(''));
+}
+
+/** Milliseconds per step over a run; compute is what the step spent outside communication and data. */
+export interface StepSplit {
+  step_ms: number;
+  compute_ms: number;
+  comm_ms: number;
+  data_ms: number;
+}
+
+/** The means of metrics lines, each weighted by its steps; null when they hold no step. */
+export function stepSplit(lines: readonly EpochMetrics[]): StepSplit | null {
+  let before = 0;
+  let steps = 0;
+  const sum = { step: 0, comm: 0, data: 0 };
+  for (const m of lines) {
+    const n = m.step - before;
+    before = m.step;
+    steps += n;
+    sum.step += n * m.step_ms;
+    sum.comm += n * m.comm_ms;
+    sum.data += n * m.data_ms;
+  }
+  if (steps <= 0) return null;
+  const split = { step_ms: sum.step / steps, comm_ms: sum.comm / steps, data_ms: sum.data / steps };
+  return { ...split, compute_ms: split.step_ms - split.comm_ms - split.data_ms };
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {

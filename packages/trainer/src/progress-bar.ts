@@ -1,28 +1,30 @@
-/** A one-line progress bar with ETA on a terminal; nothing otherwise. */
+import type { ProgressRecord } from './run-progress.js';
+
+/** rwp-train's one-line progress bar with ETA when stderr is a terminal; nothing otherwise. */
 export class ProgressBar {
-  private readonly enabled: boolean;
-  private readonly start = performance.now();
+  private readonly enabled = Boolean(process.stderr.isTTY);
   private lastDraw = 0;
 
-  constructor(private readonly total: number, private readonly doneAtStart: number) {
-    this.enabled = Boolean(process.stderr.isTTY);
-  }
-
-  update(done: number, label: string): void {
+  update(p: ProgressRecord): void {
     if (!this.enabled) return;
     const now = performance.now();
-    if (now - this.lastDraw < 200 && done < this.total) return;
+    if (now - this.lastDraw < 200 && p.step < p.total) return;
     this.lastDraw = now;
-    const frac = Math.min(1, done / this.total);
     const width = 30;
-    const fill = Math.round(frac * width);
-    const rate = (done - this.doneAtStart) / ((now - this.start) / 1000);
-    const eta = rate > 0 ? (this.total - done) / rate : NaN;
-    const etaText = Number.isFinite(eta) ? `${Math.floor(eta / 60)}m${String(Math.round(eta % 60)).padStart(2, '0')}s` : '?';
-    process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${done}/${this.total} steps ${label} ETA ${etaText}  `);
+    const fill = Math.round(Math.min(1, p.step / p.total) * width);
+    process.stderr.write(
+      `\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${p.step}/${p.total} steps epoch ${p.epoch}/${p.epochs} lr ${p.lr.toPrecision(3)} ETA ${durationText(p.eta_s)}  `,
+    );
   }
 
   end(): void {
     if (this.enabled) process.stderr.write('\n');
   }
+}
+
+/** 312.4 -> "5m12s"; "?" while there is no estimate. */
+export function durationText(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }

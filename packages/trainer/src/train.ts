@@ -12,9 +12,9 @@ import { configHash, type Config } from './config.js';
 import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { evaluateBatch, type Batch } from './gradients.js';
 import { Stepper, type TrainState } from './stepper.js';
-import { appendMetrics, StepTimes, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
+import { appendMetrics, readMetrics, StepTimes, stepSplit, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
 import { modelVars } from './params.js';
-import { ProgressBar } from './progress-bar.js';
+import { RunProgress } from './run-progress.js';
 import { planRun } from './run-plan.js';
 import { lrAt } from './schedule.js';
 import { exportLayersModel } from './export-model.js';
@@ -148,7 +148,9 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     const prefetcher = new Prefetcher(ds.train, { augment, mean: ds.mean, std: ds.std, workers: config.data.prefetch ? 1 : 0, ahead: 2 * plan.batchesPerRank });
     const shape: Batch['shape'] = [ds.train.height, ds.train.width, ds.train.channels];
     const stepTimes = config.train.step_times ? new StepTimes(runDir, comm.rank) : null;
-    const progress = comm.rank === 0 ? new ProgressBar(plan.totalSteps, state.step) : null;
+    const progress = comm.rank === 0
+      ? new RunProgress(log, { total: plan.totalSteps, epochs: plan.passes, firstStep: state.step, imagesPerStep: config.data.batch_size * plan.replicas })
+      : null;
     let last: { acc: number | null } = { acc: null };
     const logicalRanks = Array.from({ length: plan.batchesPerRank }, (_, i) => comm.rank * plan.batchesPerRank + i);
     const saveCheckpoint = async () => {
@@ -193,7 +195,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
           sums.correct += r.clean.correct;
           sums.count += r.clean.count;
         }
-        progress?.update(state.step, `epoch ${pass + 1}/${plan.passes} lr ${lr.toPrecision(3)}`);
+        progress?.update(state.step, pass + 1, sums.count ? sums.loss / sums.count : null, lr);
         if (state.step % config.train.log_every === 0 && r.clean) {
           log.info({ step: state.step, epoch: pass + 1, loss: r.clean.loss, lr, step_ms: r.computeMs + r.commMs, comm_ms: r.commMs }, `step ${state.step}: loss ${r.clean.loss.toFixed(4)}`);
         }
@@ -226,7 +228,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
       };
       if (comm.rank === 0) {
         appendMetrics(runDir, passDone ? m : { ...m, partial: true });
-        log.info({ metrics: m }, `epoch ${m.epoch}: train loss ${m.train_loss.toFixed(4)} acc ${(m.train_acc * 100).toFixed(2)}%` +
+        log.info({ metrics: m }, `epoch ${m.epoch} of ${plan.passes}: train loss ${m.train_loss.toFixed(4)} acc ${(m.train_acc * 100).toFixed(2)}%` +
           (evalResult ? `, test loss ${evalResult.loss.toFixed(4)} acc ${(evalResult.acc * 100).toFixed(2)}%` : '') +
           `, ${m.step_ms.toFixed(1)} ms/step (comm ${m.comm_ms.toFixed(1)}, data ${m.data_ms.toFixed(1)})`);
       }
@@ -261,7 +263,8 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     if (comm.rank === 0) {
       writeJsonAtomic(join(runDir, 'summary.json'), summary);
       const path = await exportLayersModel(model, join(runDir, 'model'));
-      log.info({ summary }, `done: ${state.step} steps, test acc ${summary.test_acc === null ? '-' : (summary.test_acc * 100).toFixed(2) + '%'}, model in ${path}`);
+      // run_dir, model and timing are for rwp-launch's closing table.
+      log.info({ summary, run_dir: runDir, model: path, timing: stepSplit(readMetrics(runDir)) }, `done: ${state.step} steps, test acc ${summary.test_acc === null ? '-' : (summary.test_acc * 100).toFixed(2) + '%'}, model in ${path}`);
     }
     await comm.barrier();
     return summary;

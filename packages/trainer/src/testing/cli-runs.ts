@@ -1,5 +1,5 @@
 // Test helpers: run the real CLIs as child processes and read what they leave in the run dir.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { readCheckpoint } from '../checkpoint.js';
 
@@ -14,8 +14,26 @@ export interface RunResult {
 }
 
 export function run(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 240_000): Promise<RunResult> {
+  return runCommand(process.execPath, args, env, timeoutMs);
+}
+
+/** Whether util-linux's `script` is installed, which runs a command on a pseudo-terminal. */
+export function hasScript(): boolean {
+  return spawnSync('sh', ['-c', 'command -v script'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * `node ...args` with its stdout and stderr on a real terminal (a pty of `script`, `columns` wide);
+ * `out` is what the terminal received, control codes included, with "\r\n" line ends.
+ */
+export function runOnTerminal(args: string[], columns: number, timeoutMs = 240_000): Promise<RunResult> {
+  const command = [process.execPath, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  return runCommand('script', ['-qfec', `stty cols ${columns} rows 50; exec ${command}`, '/dev/null'], {}, timeoutMs);
+}
+
+function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
