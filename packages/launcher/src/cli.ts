@@ -17,7 +17,8 @@ RWP_RUN_ID, RWP_TRANSPORT, RWP_RESTART_COUNT, RWP_THREADS, OMP_NUM_THREADS, RWP_
 RWP_COMM_TIMEOUT_MS (with --comm-timeout), CUDA_VISIBLE_DEVICES and RWP_GPU (per --gpus) set.
 When one worker fails, the others get SIGTERM, then SIGKILL 5 s later; the launcher names the
 rank, how it ended and its last lines. Logs: RUN_DIR/logs/rank-<R>.log and launcher.log; the
-combined output is JSON lines tagged with "rank" when piped, readable lines on a terminal.
+combined output is JSON lines tagged with "rank" when piped; on a terminal, readable lines under
+a progress line (rank 0's step, loss, ETA) and a summary table at the end.
 
 Exit status: 0 when every worker exits 0; the failed worker's code (128 + signal number if it
 was killed); 128 + signal number when the launcher is stopped by SIGINT/SIGTERM/SIGHUP;
