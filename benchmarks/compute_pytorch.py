@@ -7,6 +7,7 @@
       reads lines "MODEL BATCH SECONDS" and answers each with a JSON list of step times in ms,
       timed for about SECONDS (at least one step); the benchmark alternates these with its own
       steps so that both sides see the same load on a shared machine.
+  --device cuda runs the models on the GPU (each step waits for the GPU to finish).
 """
 import argparse
 import json
@@ -60,17 +61,20 @@ def build(name):
     raise ValueError(f'unknown model {name}')
 
 
-def trainer(name, batch):
+def trainer(name, batch, device):
     """A function running one training step on a fixed random batch."""
     model, shape = build(name)
+    model.to(device)
     opt = torch.optim.SGD(model.parameters(), lr=0.01)
-    x = torch.randn(batch, *shape)
-    y = torch.randint(0, 10, (batch,))
+    x = torch.randn(batch, *shape, device=device)
+    y = torch.randint(0, 10, (batch,), device=device)
 
     def step():
         opt.zero_grad(set_to_none=True)
         F.cross_entropy(model(x), y).backward()
         opt.step()
+        if device == 'cuda':
+            torch.cuda.synchronize()
 
     return step
 
@@ -89,13 +93,13 @@ def timed(step, count=None, seconds=None):
             return times
 
 
-def serve():
+def serve(device):
     steps = {}
     for line in sys.stdin:
         name, batch, seconds = line.split()
         key = (name, int(batch))
         if key not in steps:
-            steps[key] = trainer(*key)
+            steps[key] = trainer(*key, device)
             timed(steps[key], count=2)
         print(json.dumps(timed(steps[key], seconds=float(seconds))), flush=True)
 
@@ -108,18 +112,19 @@ def main():
     p.add_argument('--iters', type=int, default=10)
     p.add_argument('--warmup', type=int, default=3)
     p.add_argument('--serve', action='store_true')
+    p.add_argument('--device', choices=['cpu', 'cuda'], default='cpu')
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     if a.serve:
-        serve()
+        serve(a.device)
         return
     batches = dict((k, int(v)) for k, v in (kv.split('=') for kv in a.batches.split(',')))
     for name in a.models.split(','):
-        step = trainer(name, batches[name])
+        step = trainer(name, batches[name], a.device)
         timed(step, count=a.warmup)
         ms = statistics.median(timed(step, count=a.iters))
-        print(json.dumps({'model': name, 'backend': 'pytorch', 'batch': batches[name],
+        print(json.dumps({'model': name, 'backend': 'pytorch', 'device': a.device, 'batch': batches[name],
                           'threads': a.threads, 'step_ms': ms,
                           'images_per_s': batches[name] * 1000 / ms}), flush=True)
 

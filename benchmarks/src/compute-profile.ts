@@ -16,7 +16,7 @@ function cpuMs(): number {
 }
 
 /** Lines of text: per kernel, calls per step and ms per step, biggest first. */
-export function profileSteps(backendName: string, step: () => void, steps = 3): string[] {
+export async function profileSteps(backendName: string, step: () => Promise<void>, steps = 3): Promise<string[]> {
   const configs = tf.getKernelsForBackend(backendName);
   const perStep: Map<string, Totals>[] = [];
   let current = new Map<string, Totals>();
@@ -43,7 +43,7 @@ export function profileSteps(backendName: string, step: () => void, steps = 3): 
     for (let s = 0; s < steps; s++) {
       current = new Map();
       const w = performance.now();
-      step();
+      await step();
       stepWall.push(performance.now() - w);
       perStep.push(current);
     }

@@ -1,12 +1,12 @@
 // The PyTorch side of the compute benchmark: benchmarks/compute_pytorch.py in serve mode, under
-// Debian's /usr/bin/python3 (the pyenv python first on the PATH has no torch), with every
-// thread pool of PyTorch and OpenBLAS held to the benchmark's thread count.
+// Debian's /usr/bin/python3 by default (the pyenv python first on the PATH here has no torch),
+// with every thread pool of PyTorch and OpenBLAS held to the benchmark's thread count; on a GPU
+// host, on CUDA.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('../compute_pytorch.py', import.meta.url));
 const HINT = 'apt-get install -y python3-torch libopenblas0-openmp';
 
@@ -20,10 +20,10 @@ export class PyTorch {
   }
 
   /** A running reference, or why there is none. */
-  static start(threads: number): PyTorch | string {
-    if (!existsSync(PYTHON)) return `${PYTHON} not found (${HINT})`;
+  static start(threads: number, device: 'cpu' | 'cuda' = 'cpu', python = '/usr/bin/python3'): PyTorch | string {
+    if (python.includes('/') && !existsSync(python)) return `${python} not found (${HINT})`;
     const n = String(threads);
-    const child = spawn(PYTHON, [SCRIPT, '--threads', n, '--serve'], {
+    const child = spawn(python, [SCRIPT, '--threads', n, '--device', device, '--serve'], {
       env: { ...process.env, OMP_NUM_THREADS: n, OPENBLAS_NUM_THREADS: n, MKL_NUM_THREADS: n },
     });
     return new PyTorch(child);

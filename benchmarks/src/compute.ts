@@ -1,30 +1,37 @@
 // Training-step speed of the MLP, the small CNN and the CIFAR ResNet-18 on each TensorFlow.js
-// CPU backend available (native, wasm; cpu for the MLP only, being ~60x slower), against the
-// same models in Debian's PyTorch on the same thread count.
+// backend asked for (native, wasm, webgpu; cpu for the MLP only, being ~60x slower), against the
+// same models in PyTorch on the same thread count (Debian's, on the CPU) or on CUDA.
 //
-//   node benchmarks/dist/compute.js [--json] [--models mlp,cnn,resnet18] [--backends native,wasm,cpu]
-//                                   [--threads 1] [--seconds 10] [--profile] [--no-pytorch]
+//   node benchmarks/dist/compute.js [--json] [--models mlp,cnn,resnet18] [--backend native,wasm,cpu]
+//                                   [--batch N] [--threads 1] [--seconds 10] [--profile] [--no-pytorch]
+//                                   [--pytorch-device cpu|cuda] [--python /usr/bin/python3]
 //
 // A step is forward, backward and an SGD update (tf.variableGrads + optimizer.applyGradients),
 // as the trainer runs it; step_ms is the median after warm-up, over about --seconds of steps.
 // The machine is shared and its speed drifts, so native and PyTorch are timed in alternating
-// rounds and their ratio compares steps run under the same load. --profile adds, for native,
-// where a step's time goes by kernel (compute-profile.ts). --json prints one object per model and backend.
+// rounds and their ratio compares steps run under the same load (webgpu alternates with PyTorch
+// on CUDA the same way). --profile adds, for native, where a step's time goes by kernel
+// (compute-profile.ts). --json prints one object per model and backend. webgpu prints its
+// adapter first; on a software adapter (SwiftShader) its numbers say nothing about speed.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { registerNativeBackend } from '@rwp/native';
 import { registerWasmConvFilterGrad } from '@rwp/wasm';
+import { describeAdapter, startWebgpu } from '@rwp/webgpu';
 import { MODELS, type ModelCase, type ModelName, buildModel } from './compute-models.js';
 import { profileSteps } from './compute-profile.js';
 import { PyTorch } from './compute-pytorch.js';
 
-type BackendName = 'native' | 'wasm' | 'cpu';
+const BACKENDS = ['native', 'wasm', 'cpu', 'webgpu'] as const;
+type BackendName = (typeof BACKENDS)[number];
 
 interface Row {
   model: ModelName;
   backend: BackendName | 'pytorch';
+  /** Where PyTorch ran (cpu or cuda), or the WebGPU adapter. */
+  device?: string;
   batch: number;
   threads: number;
   step_ms: number;
@@ -37,7 +44,11 @@ const { values: opts } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     models: { type: 'string', default: 'mlp,cnn,resnet18' },
+    backend: { type: 'string' },
     backends: { type: 'string', default: 'native,wasm,cpu' },
+    batch: { type: 'string' },
+    'pytorch-device': { type: 'string', default: 'cpu' },
+    python: { type: 'string', default: '/usr/bin/python3' },
     threads: { type: 'string', default: '1' },
     seconds: { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
@@ -54,14 +65,23 @@ const threads = Number(opts.threads);
 const seconds = Number(opts.seconds);
 if (!Number.isInteger(threads) || threads < 1) fail(`--threads must be a positive integer, got ${opts.threads}`);
 if (!(seconds > 0)) fail(`--seconds must be positive, got ${opts.seconds}`);
+const batch = opts.batch === undefined ? undefined : Number(opts.batch);
+if (batch !== undefined && !(Number.isInteger(batch) && batch >= 1)) fail(`--batch must be a positive integer, got ${opts.batch}`);
 const models = opts.models.split(',').map((name) => {
   const m = MODELS.find((c) => c.name === name);
-  return m ?? fail(`unknown model ${name}; expected one of ${MODELS.map((c) => c.name).join(', ')}`);
+  if (m === undefined) fail(`unknown model ${name}; expected one of ${MODELS.map((c) => c.name).join(', ')}`);
+  return batch === undefined ? m : { ...m, batch };
 });
-const backends = opts.backends.split(',').map((b) => {
-  if (b !== 'native' && b !== 'wasm' && b !== 'cpu') fail(`unknown backend ${b}; expected native, wasm or cpu`);
+// --backend, as the other benchmarks name it; --backends is its older spelling.
+const backends = (opts.backend ?? opts.backends).split(',').map((b) => {
+  if (!(BACKENDS as readonly string[]).includes(b)) fail(`unknown backend ${b}; expected ${BACKENDS.join(', ')}`);
   return b as BackendName;
 });
+const pytorchDevice = opts['pytorch-device'] === 'cuda' ? 'cuda' : 'cpu';
+if (opts['pytorch-device'] !== pytorchDevice) fail(`--pytorch-device must be cpu or cuda, got ${opts['pytorch-device']}`);
+/** The backend PyTorch alternates with: the CPU one on the CPU, webgpu against CUDA. */
+const pairedWith: BackendName = pytorchDevice === 'cuda' ? 'webgpu' : 'native';
+let adapter: string | undefined;
 
 function log(message: string): void {
   if (!opts.json) console.log(message);
@@ -73,6 +93,11 @@ async function select(name: BackendName): Promise<string | null> {
     const r = await registerNativeBackend({ threads });
     if (!r.ok) return r.reason;
     log(`native: ${r.detail}`);
+  } else if (name === 'webgpu') {
+    const r = await startWebgpu({ allowSoftware: true });
+    if (!r.ok) return r.reason;
+    adapter = describeAdapter(r.adapter);
+    log(`webgpu: adapter ${adapter}${r.adapter.software ? ' (correctness only, never speed)' : ''}`);
   } else if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     // tfjs-backend-wasm has no Conv2DBackpropFilter; packages/wasm supplies one.
@@ -86,7 +111,7 @@ function crossEntropy(logits: tf.Tensor, labels: tf.Tensor1D, classes: number): 
 }
 
 /** One training step on a fixed random batch, and what to dispose after. */
-function trainer(model: LayersModel, m: ModelCase): { step: () => void; dispose: () => void } {
+function trainer(model: LayersModel, m: ModelCase): { step: () => Promise<void>; dispose: () => void } {
   const x = tf.randomNormal([m.batch, ...m.inputShape], 0, 1, 'float32', 1);
   const y = tf.tensor1d(
     Array.from({ length: m.batch }, (_, i) => (i * 7) % m.classes),
@@ -94,7 +119,8 @@ function trainer(model: LayersModel, m: ModelCase): { step: () => void; dispose:
   );
   const optimizer = tf.train.sgd(0.01);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const step = () => {
+  // The loss is read asynchronously: WebGPU has no synchronous read in Node.
+  const step = async () => {
     const loss = tf.tidy(() => {
       const { value, grads } = tf.variableGrads(
         () => crossEntropy(model.apply(x, { training: true }) as tf.Tensor, y as tf.Tensor1D, m.classes),
@@ -103,7 +129,7 @@ function trainer(model: LayersModel, m: ModelCase): { step: () => void; dispose:
       optimizer.applyGradients(grads);
       return value;
     });
-    loss.dataSync();
+    await loss.data();
     loss.dispose();
   };
   return {
@@ -122,22 +148,22 @@ function median(xs: number[]): number {
 }
 
 /** Step times for about `budget` seconds, at least one step. */
-function timeFor(step: () => void, budget: number): number[] {
+async function timeFor(step: () => Promise<void>, budget: number): Promise<number[]> {
   const times: number[] = [];
   const start = performance.now();
   do {
     const t = performance.now();
-    step();
+    await step();
     times.push(performance.now() - t);
   } while (performance.now() - start < budget * 1000);
   return times;
 }
 
 /** Two warm-up steps (one where a step takes over 5 s). */
-function warmUp(step: () => void): void {
+async function warmUp(step: () => Promise<void>): Promise<void> {
   const t = performance.now();
-  step();
-  if (performance.now() - t < 5000) step();
+  await step();
+  if (performance.now() - t < 5000) await step();
 }
 
 function report(row: Row, reference?: number): void {
@@ -146,20 +172,22 @@ function report(row: Row, reference?: number): void {
     return;
   }
   const ratio = reference && row.backend !== 'pytorch' ? `  ${(reference / row.step_ms).toFixed(2)}x PyTorch` : '';
+  const name = row.backend === 'pytorch' && row.device === 'cuda' ? 'pytorch-cuda' : row.backend;
   log(
-    `${row.model.padEnd(9)} ${row.backend.padEnd(8)} batch ${String(row.batch).padStart(3)}  ${row.threads} thr ` +
+    `${row.model.padEnd(9)} ${name.padEnd(12)} batch ${String(row.batch).padStart(3)}  ${row.threads} thr ` +
       `${row.step_ms.toFixed(1).padStart(9)} ms/step ${row.images_per_s.toFixed(0).padStart(7)} img/s${ratio}`,
   );
 }
 
 function row(m: ModelCase, backend: Row['backend'], times: number[]): Row {
   const ms = median(times);
-  return { model: m.name, backend, batch: m.batch, threads, step_ms: ms, images_per_s: (m.batch * 1000) / ms };
+  const device = backend === 'pytorch' ? pytorchDevice : backend === 'webgpu' ? adapter : undefined;
+  return { model: m.name, backend, ...(device ? { device } : {}), batch: m.batch, threads, step_ms: ms, images_per_s: (m.batch * 1000) / ms };
 }
 
 async function main(): Promise<void> {
   tf.env().set('PROD', true);
-  const pytorch = opts['no-pytorch'] ? 'skipped (--no-pytorch)' : PyTorch.start(threads);
+  const pytorch = opts['no-pytorch'] ? 'skipped (--no-pytorch)' : PyTorch.start(threads, pytorchDevice, opts.python);
   if (typeof pytorch === 'string') log(`pytorch: ${pytorch}`);
   const available = new Map<BackendName, string | null>();
   try {
@@ -178,18 +206,18 @@ async function main(): Promise<void> {
         await tf.setBackend(b);
         const model = buildModel(m);
         const { step, dispose } = trainer(model, m);
-        warmUp(step);
+        await warmUp(step);
         const times: number[] = [];
-        if (b === 'native' && typeof pytorch !== 'string') {
+        if (b === pairedWith && typeof pytorch !== 'string') {
           for (let r = 0; r < ROUNDS; r++) {
             pyTimes.push(...(await pytorch.time(m.name, m.batch, seconds / ROUNDS)));
-            times.push(...timeFor(step, seconds / ROUNDS));
+            times.push(...(await timeFor(step, seconds / ROUNDS)));
           }
         } else {
-          times.push(...timeFor(step, seconds));
+          times.push(...(await timeFor(step, seconds)));
         }
         rows.push(row(m, b, times));
-        if (opts.profile && b === 'native') notes.push(...profileSteps(b, step));
+        if (opts.profile && b === 'native') notes.push(...(await profileSteps(b, step)));
         dispose();
         model.dispose();
       }

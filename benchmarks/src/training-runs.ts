@@ -41,7 +41,8 @@ export function writeConfig(path: string, comment: string, config: Record<string
 function commandLine(run: TrainingRun, config: string, dir: string): string[] {
   const sets = run.sets.flatMap((s) => ['--set', s]);
   if (run.nproc === 1) return [TRAINER_CLI, config, '--run-dir', dir, ...sets];
-  return [LAUNCHER_CLI, '--nproc', String(run.nproc), '--threads', '1', '--run-dir', dir, config, ...sets];
+  // --share-gpus: parallel RWP on a host with fewer GPUs than ranks is a case the benchmark measures.
+  return [LAUNCHER_CLI, '--nproc', String(run.nproc), '--threads', '1', '--share-gpus', '--run-dir', dir, config, ...sets];
 }
 
 /** A failure a user can act on (a run that failed, a file that is missing): shown without a stack. */

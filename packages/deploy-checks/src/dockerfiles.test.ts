@@ -65,11 +65,12 @@ test("Dockerfile.gpu: the CUDA and cuDNN base match the libtensorflow tfjs-node-
   for (const stated of [`libtensorflow ${needs.libtensorflow}`, `CUDA ${needs.cuda}`, `tfjs-node-gpu ${version}`]) assert.ok(text.includes(stated), `the comment states ${stated}`);
 });
 
-test('Dockerfile.gpu: the CUDA JIT cache is large and on the path the volumes mount', () => {
+test('Dockerfile.gpu: the CUDA JIT cache is large and on the path the volumes mount; the driver exposes CUDA and Vulkan', () => {
   const { env } = readDockerfile(repoPath('docker/Dockerfile.gpu'));
   assert.equal(env.CUDA_CACHE_PATH, '/cache/cuda');
   assert.ok(Number(env.CUDA_CACHE_MAXSIZE) >= 4 * 2 ** 30, `CUDA_CACHE_MAXSIZE=${env.CUDA_CACHE_MAXSIZE}`);
-  assert.deepEqual(env.NVIDIA_DRIVER_CAPABILITIES?.split(',').sort(), ['compute', 'utility']);
+  // graphics: the driver's Vulkan ICD, through which the webgpu backend reaches the GPU.
+  assert.deepEqual(env.NVIDIA_DRIVER_CAPABILITIES?.split(',').sort(), ['compute', 'graphics', 'utility']);
 });
 
 test('Dockerfile: a Node 20 Debian base', () => {
