@@ -38,3 +38,16 @@ test("the recipe configs carry the original's settings", () => {
   }
   assert.equal(loadConfig(`${CONFIG_DIR}/imagenet-resnet18-rwp.yaml`, []).data.image_size, 224);
 });
+
+test("the follow-up's recipes (m-RWP, m-ARWP) carry its scripts' settings", () => {
+  for (const ds of ['cifar10', 'cifar100']) {
+    for (const [kind, method] of [['mrwp', 'rwp'], ['marwp', 'arwp']] as const) {
+      const what = `${ds}-resnet18-${kind}.yaml`;
+      const c = loadConfig(`${CONFIG_DIR}/${what}`, []);
+      assert.deepEqual([c.model.arch, c.data.dataset, c.data.batch_size, c.data.augment, c.data.cutout, c.data.dir], ['resnet18', ds, 256, true, true, null], what);
+      assert.deepEqual([c.method.name, c.method.gamma, c.method.alpha, c.method.sigma_inc], [method, 0.015, 0.5, 0], what);
+      if (method === 'arwp') assert.deepEqual([c.method.eta, c.method.beta], [0.1, 0.99], what);
+      assert.deepEqual([c.optim.lr, c.optim.momentum, c.optim.weight_decay, c.optim.schedule, c.train.epochs], [0.1, 0.9, 1e-3, 'cosine', 200], what);
+    }
+  }
+});

@@ -65,6 +65,8 @@ test('method labels and passes per SGD-equivalent epoch follow the trainer accou
   assert.equal(methodLabel(s('sgd', 1)), 'sgd');
   assert.equal(methodLabel(s('rwp', 1)), 'rwp, sequential');
   assert.equal(methodLabel(s('rwp', 2)), 'rwp, 2 ranks');
+  assert.equal(methodLabel(s('arwp', 1)), 'arwp, sequential');
+  assert.equal(methodLabel(s('arwp', 2)), 'arwp, 2 ranks');
   assert.equal(passesPerEpoch(s('sgd', 1)), 1);
   assert.equal(passesPerEpoch(s('sam', 1)), 1);
   assert.equal(passesPerEpoch(s('rwp', 1)), 2);
@@ -72,5 +74,6 @@ test('method labels and passes per SGD-equivalent epoch follow the trainer accou
   assert.equal(passesPerEpoch(s('rwp', 4)), 2);
   assert.equal(passesPerEpoch(s('rwp', 4, 1)), 4 / 3);
   assert.equal(passesPerEpoch(s('rwp', 3)), 1.5);
+  assert.equal(passesPerEpoch(s('arwp', 2)), 2);
   assert.equal(passesPerEpoch(null), 1);
 });

@@ -82,19 +82,24 @@ export function readRun(dir: string): RunRecord {
   return { dir, metrics: readMetrics(join(dir, 'metrics.jsonl')), summary: readSummary(join(dir, 'summary.json')) };
 }
 
-/** "sgd", "sam", "rwp, 2 ranks" or "rwp, sequential": the method as the charts name it. */
+/** RWP and ARWP spend each optimizer step on a clean and a perturbed pass. */
+const twoPass = (name: string) => name === 'rwp' || name === 'arwp';
+
+/** "sgd", "sam", "rwp, 2 ranks" or "arwp, sequential": the method as the charts name it. */
 export function methodLabel(summary: Pick<RunSummary, 'method' | 'world_size'>): string {
-  if (summary.method.name !== 'rwp') return summary.world_size > 1 ? `${summary.method.name}, ${summary.world_size} ranks` : summary.method.name;
-  return summary.world_size > 1 ? `rwp, ${summary.world_size} ranks` : 'rwp, sequential';
+  const { name } = summary.method;
+  if (summary.world_size > 1) return `${name}, ${summary.world_size} ranks`;
+  return twoPass(name) ? `${name}, sequential` : name;
 }
 
 /**
- * Data passes per SGD-equivalent epoch. RWP spends its optimizer steps on clean and perturbed
- * batches alike, so one SGD epoch of steps reads more data: the trainer's own accounting (same
- * steps as SGD on the clean ranks) gives world / clean ranks passes, 2 in sequence on one process.
+ * Data passes per SGD-equivalent epoch. RWP (and ARWP) spends its optimizer steps on clean and
+ * perturbed batches alike, so one SGD epoch of steps reads more data: the trainer's own accounting
+ * (same steps as SGD on the clean ranks) gives world / clean ranks passes, 2 in sequence on one
+ * process.
  */
 export function passesPerEpoch(summary: Pick<RunSummary, 'method' | 'world_size'> | null): number {
-  if (!summary || summary.method.name !== 'rwp') return 1;
+  if (!summary || !twoPass(summary.method.name)) return 1;
   const w = summary.world_size;
   if (w === 1) return 2;
   const perturbed = summary.method.perturbed_ranks ?? Math.max(1, Math.floor(w / 2));

@@ -39,7 +39,7 @@ test('an unknown key names the key and the allowed ones', () => {
 });
 
 test('a wrong type or value names the key and what is allowed', () => {
-  assert.throws(() => resolveConfig({ method: { name: 'adam' } }), /method.name: expected one of sgd, sam, rwp, got "adam"/);
+  assert.throws(() => resolveConfig({ method: { name: 'adam' } }), /method.name: expected one of sgd, sam, rwp, arwp, got "adam"/);
   assert.throws(() => resolveConfig({ data: { batch_size: 12.5 } }), /data.batch_size: expected integer \(>= 1\), got 12.5/);
   assert.throws(() => resolveConfig({ threads: 0 }), /threads: expected integer \(>= 1\) or null, got 0/);
   assert.throws(() => resolveConfig({ data: 3 }), /data must be a mapping/);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parse, parseDocument } from 'yaml';
 import { FIELDS, FIELD_BY_KEY, typeText, type Config, type KeyedField } from './config-schema.js';
+import { isRandomPerturbation } from './method-names.js';
 
 export type { Config } from './config-schema.js';
 
@@ -89,8 +90,8 @@ export function resolveConfig(doc: unknown, overrides: readonly string[] = [], w
   }
   const config = build(values);
   const p = config.method.perturbed_ranks;
-  if (p !== null && config.method.name !== 'rwp') {
-    throw new ConfigError(`${where}: method.perturbed_ranks only applies to method.name rwp`);
+  if (p !== null && !isRandomPerturbation(config.method.name)) {
+    throw new ConfigError(`${where}: method.perturbed_ranks only applies to method.name rwp or arwp`);
   }
   return config;
 }

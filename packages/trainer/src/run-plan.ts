@@ -3,6 +3,7 @@
 // for the requested epochs (with 2 ranks it doubles the epochs), the LR schedule stretched over
 // the passes actually run.
 import type { Config } from './config.js';
+import { isRandomPerturbation } from './method-names.js';
 import { perturbedCount } from './roles.js';
 
 export interface RunPlan {
@@ -14,12 +15,15 @@ export interface RunPlan {
   totalSteps: number;
   /** Passes the epochs take; the LR schedule spans them whatever train.max_steps says. */
   passes: number;
+  /** Optimizer steps the epochs take: the span of the noise schedule (method.sigma_inc), whatever train.max_steps says. */
+  scheduleSteps: number;
 }
 
 export function planRun(config: Config, worldSize: number, trainCount: number): RunPlan {
   const { name } = config.method;
   const B = config.data.batch_size;
-  const sequential = name === 'rwp' && worldSize === 1;
+  const twoPass = isRandomPerturbation(name);
+  const sequential = twoPass && worldSize === 1;
   const replicas = sequential ? 2 : worldSize;
   const batchesPerRank = sequential ? 2 : 1;
   const stepsPerPass = Math.floor(trainCount / (replicas * B));
@@ -29,10 +33,10 @@ export function planRun(config: Config, worldSize: number, trainCount: number): 
     );
   }
   let cleanReplicas = replicas;
-  if (name === 'rwp') {
+  if (twoPass) {
     cleanReplicas = sequential ? 1 : worldSize - perturbedCount({ worldSize, perturbedRanks: config.method.perturbed_ranks, alpha: config.method.alpha });
   }
   const epochSteps = config.train.epochs * Math.floor(trainCount / (cleanReplicas * B));
   const totalSteps = config.train.max_steps === null ? epochSteps : Math.min(epochSteps, config.train.max_steps);
-  return { replicas, batchesPerRank, stepsPerPass, totalSteps, passes: Math.ceil(epochSteps / stepsPerPass) };
+  return { replicas, batchesPerRank, stepsPerPass, totalSteps, passes: Math.ceil(epochSteps / stepsPerPass), scheduleSteps: epochSteps };
 }

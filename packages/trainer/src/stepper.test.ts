@@ -6,9 +6,9 @@ import { buildModel } from '@rwp/models';
 import { connect } from '@rwp/collective';
 import { streamFor } from '@rwp/random';
 import { resolveConfig } from './config.js';
-import { Stepper, type TrainState } from './stepper.js';
+import { emptyFisher, Stepper, type TrainState } from './stepper.js';
 import { modelVars } from './params.js';
-import type { Batch } from './gradients.js';
+import { lossGradient, type Batch } from './gradients.js';
 
 await tf.setBackend('cpu');
 const single = await connect({ rank: 0, worldSize: 1, masterAddr: '127.0.0.1', masterPort: 1, runId: 'unit' });
@@ -16,7 +16,7 @@ const single = await connect({ rank: 0, worldSize: 1, masterAddr: '127.0.0.1', m
 async function freshState(arch: 'mlp' | 'resnet20' = 'mlp'): Promise<TrainState> {
   const model = buildModel({ arch, inputShape: arch === 'mlp' ? [4, 4, 1] : [8, 8, 3], numClasses: 3, seed: 5, width: arch === 'mlp' ? 1 / 32 : 1 / 4 });
   const { trainable, buffers } = modelVars(model);
-  return { model, trainable, buffers, weights: await trainable.read(), momentum: new Float32Array(trainable.size), step: 0 };
+  return { model, trainable, buffers, weights: await trainable.read(), momentum: new Float32Array(trainable.size), step: 0, fisher: emptyFisher(trainable) };
 }
 
 function batch(n: number, key: number, shape: [number, number, number] = [4, 4, 1]): Batch {
@@ -50,8 +50,8 @@ test('RWP with gamma 0 is plain SGD on the union of the two mini-batches', async
   const rwpPlan = plan({ name: 'rwp', gamma: 0, alpha: 0.5 });
   const sgdPlan = plan({ name: 'sgd' });
   for (let i = 0; i < 3; i++) {
-    await new Stepper(rwp, single, rwpPlan.method, 1).step(rwpPlan, [b0, b1]);
-    await new Stepper(sgd, single, sgdPlan.method, 1).step(sgdPlan, [union(b0, b1)]);
+    await new Stepper(rwp, single, rwpPlan.method, 1, 100).step(rwpPlan, [b0, b1]);
+    await new Stepper(sgd, single, sgdPlan.method, 1, 100).step(sgdPlan, [union(b0, b1)]);
   }
   let diff = 0;
   for (let i = 0; i < rwp.weights.length; i++) diff = Math.max(diff, Math.abs(rwp.weights[i] - sgd.weights[i]));
@@ -67,7 +67,7 @@ test('a perturbed pass leaves the clean weights and the BatchNorm statistics exa
   const p = plan({ name: 'rwp', gamma: 0.5, alpha: 1 }, 0);
   // alpha 1, lr 0: only the perturbed gradient counts, and the step does not move the weights.
   const b = batch(4, 3, [8, 8, 3]);
-  const withClean = new Stepper(s, single, p.method, 1);
+  const withClean = new Stepper(s, single, p.method, 1, 100);
   await withClean.step(p, [b, b]);
   assert.deepEqual(s.weights, before);
   assert.deepEqual(await s.trainable.read(), before, 'the model holds the clean weights again');
@@ -76,7 +76,7 @@ test('a perturbed pass leaves the clean weights and the BatchNorm statistics exa
   assert.notDeepEqual(afterOne, statsBefore);
   const s2 = await freshState('resnet20');
   const sgdPlan = plan({ name: 'sgd' }, 0);
-  await new Stepper(s2, single, sgdPlan.method, 1).step(sgdPlan, [b]);
+  await new Stepper(s2, single, sgdPlan.method, 1, 100).step(sgdPlan, [b]);
   assert.deepEqual(await s2.buffers.read(), afterOne, 'statistics are those of the clean forward alone');
 });
 
@@ -85,10 +85,10 @@ test('SAM takes its step from the clean weights with the gradient at the ascent 
   const w0 = s.weights.slice();
   const b = batch(8, 4);
   const p = plan({ name: 'sam', rho: 0.05 }, 0.1);
-  await new Stepper(s, single, p.method, 1).step(p, [b]);
+  await new Stepper(s, single, p.method, 1, 100).step(p, [b]);
   const sgd = await freshState();
   const sp = plan({ name: 'sgd' }, 0.1);
-  await new Stepper(sgd, single, sp.method, 1).step(sp, [b]);
+  await new Stepper(sgd, single, sp.method, 1, 100).step(sp, [b]);
   assert.notDeepEqual(s.weights, sgd.weights, 'the ascent changes the gradient');
   assert.notDeepEqual(s.weights, w0);
   assert.deepEqual(await s.trainable.read(), s.weights, 'the model holds the updated clean weights');
@@ -97,10 +97,53 @@ test('SAM takes its step from the clean weights with the gradient at the ascent 
 test('no tensors leak across steps', async () => {
   const s = await freshState();
   const p = plan({ name: 'rwp', gamma: 0.01 });
-  const stepper = new Stepper(s, single, p.method, 1);
+  const stepper = new Stepper(s, single, p.method, 1, 100);
   const b = [batch(4, 5), batch(4, 6)];
   await stepper.step(p, b);
   const n = tf.memory().numTensors;
   for (let i = 0; i < 3; i++) await stepper.step(p, b);
   assert.equal(tf.memory().numTensors, n);
+});
+
+test('ARWP with eta 0 takes exactly the steps of RWP', async () => {
+  const b = [batch(8, 7), batch(8, 8)];
+  const rwp = await freshState();
+  const arwp = await freshState();
+  const rp = plan({ name: 'rwp', gamma: 0.05 });
+  const ap = plan({ name: 'arwp', gamma: 0.05, eta: 0 });
+  const rs = new Stepper(rwp, single, rp.method, 1, 100);
+  const as = new Stepper(arwp, single, ap.method, 1, 100);
+  for (let i = 0; i < 3; i++) {
+    await rs.step(rp, b);
+    await as.step(ap, b);
+  }
+  assert.deepEqual(arwp.weights, rwp.weights);
+  assert.ok(arwp.fisher.some((f) => f > 0), 'F still accumulates');
+  assert.ok(rwp.fisher.every((f) => f === 0), 'RWP leaves F alone');
+});
+
+test("ARWP's F is beta F + per-filter squares of the perturbed pass's own gradient (gamma 0: the clean gradient of the second batch)", async () => {
+  const b0 = batch(8, 9);
+  const b1 = batch(8, 10);
+  const s = await freshState();
+  // alpha 0.25: the perturbed pass computes the gradient of 0.5 * loss; F wants the loss's own.
+  const p = plan({ name: 'arwp', gamma: 0, alpha: 0.25, beta: 0.9 }, 0.1);
+  const stepper = new Stepper(s, single, p.method, 1, 100);
+  const expected = new Float64Array(s.fisher.length);
+  for (let k = 0; k < 2; k++) {
+    const g = new Float32Array(s.weights.length);
+    await lossGradient(s.model, s.trainable, b1, 1, 3, g);
+    let at = 0;
+    for (const slot of s.trainable.slots) {
+      const out = slot.shape.length >= 2 ? slot.shape[slot.shape.length - 1] : slot.size;
+      for (let j = 0; j < out; j++) {
+        let sq = 0;
+        for (let i = j; i < slot.size; i += out) sq += g[slot.offset + i] ** 2;
+        expected[at + j] = 0.9 * expected[at + j] + sq;
+      }
+      at += out;
+    }
+    await stepper.step(p, [b0, b1]);
+  }
+  for (let j = 0; j < expected.length; j++) assert.ok(Math.abs(s.fisher[j] - expected[j]) <= 1e-5 * expected[j] + 1e-9, `F[${j}] ${s.fisher[j]} != ${expected[j]}`);
 });

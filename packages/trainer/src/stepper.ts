@@ -9,10 +9,12 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { lossGradient, type Batch, type PassResult } from './gradients.js';
 import type { FlatVars } from './params.js';
 import { filterwiseNoise } from './perturbation.js';
+import { filterOffsets, filterSquares, noiseFactors, sigmaAt, updateFisher } from './adaptive-noise.js';
 import { NoiseSource } from './noise-source.js';
 import { samPerturbation } from './sam.js';
 import { sgdUpdate } from './sgd.js';
-import { isPerturbed, lossScale, type RoleSpec } from './roles.js';
+import { isPerturbed, lossScale, perturbedCount, type RoleSpec } from './roles.js';
+import { isRandomPerturbation } from './method-names.js';
 import type { Config } from './config.js';
 
 /** The part of a communicator a step needs. */
@@ -32,6 +34,13 @@ export interface TrainState {
   momentum: Float32Array;
   /** Optimizer steps done; momentum starts as the first gradient (PyTorch) when 0. */
   step: number;
+  /** ARWP's F, one value per filter (adaptive-noise.ts); stays zero for the other methods. */
+  fisher: Float32Array;
+}
+
+/** A zero F for the model's trainable weights. */
+export function emptyFisher(trainable: FlatVars): Float32Array {
+  return new Float32Array(filterOffsets(trainable.slots.map((s) => s.shape)).total);
 }
 
 export interface StepResult {
@@ -50,7 +59,13 @@ export interface StepPlan {
 }
 
 export class Stepper {
+  /** What the allreduce carries: the gradient, then (ARWP) the perturbed pass's per-filter squares. */
+  private readonly reduced: Float32Array;
   private readonly grad: Float32Array;
+  private readonly squares: Float32Array;
+  /** Where each weight tensor's filters lie in `squares` and state.fisher: [start, end). */
+  private readonly filterRanges: Array<[number, number]>;
+  private readonly factors: Float64Array;
   private readonly grad2: Float32Array;
   /** The weights of a perturbed or ascent pass, reused every step. */
   private readonly shifted: Float32Array;
@@ -59,13 +74,21 @@ export class Stepper {
   /** Normals for this rank's perturbed passes (logical rank 1 in one process). */
   private readonly noise: NoiseSource | null;
 
-  constructor(private readonly state: TrainState, private readonly comm: StepComm, method: Config['method'], seed: number) {
-    this.grad = new Float32Array(state.weights.length);
+  /** `scheduleSteps`: the span of the noise schedule (method.sigma_inc), RunPlan.scheduleSteps. */
+  constructor(private readonly state: TrainState, private readonly comm: StepComm, method: Config['method'], seed: number, private readonly scheduleSteps: number) {
+    const n = state.weights.length;
+    const filters = method.name === 'arwp' ? state.fisher.length : 0;
+    this.reduced = new Float32Array(n + filters);
+    this.grad = this.reduced.subarray(0, n);
+    this.squares = this.reduced.subarray(n);
+    const { offsets, total } = filterOffsets(state.trainable.slots.map((s) => s.shape));
+    this.filterRanges = offsets.map((start, k) => [start, offsets[k + 1] ?? total]);
+    this.factors = new Float64Array(filters);
     this.grad2 = new Float32Array(state.weights.length);
     this.shifted = new Float32Array(state.weights.length);
     this.stats = new Float32Array(state.buffers.size);
     this.roles = { worldSize: comm.worldSize, perturbedRanks: method.perturbed_ranks, alpha: method.alpha };
-    const role = method.name !== 'rwp' ? null : comm.worldSize === 1 ? 1 : isPerturbed(comm.rank, this.roles) ? comm.rank : null;
+    const role = !isRandomPerturbation(method.name) ? null : comm.worldSize === 1 ? 1 : isPerturbed(comm.rank, this.roles) ? comm.rank : null;
     this.noise = role === null ? null : new NoiseSource(seed, role, state.weights.length);
   }
 
@@ -73,15 +96,21 @@ export class Stepper {
     this.noise?.close();
   }
 
-  /** Clean weights plus filter-wise noise, written into the model; state.weights stays clean. */
-  private async perturb(gamma: number): Promise<void> {
+  /**
+   * Clean weights plus filter-wise noise, written into the model; state.weights stays clean.
+   * ARWP divides each filter's std by sqrt(1 + eta F_j), F as the steps before left it.
+   */
+  private async perturb(method: Config['method']): Promise<void> {
     const { state, shifted } = this;
+    const sigma = sigmaAt(method.gamma, method.sigma_inc, state.step, this.scheduleSteps);
+    const adaptive = method.name === 'arwp' ? noiseFactors(state.fisher, method.eta, this.factors) : undefined;
     const z = await this.noise!.take(state.step);
-    for (const s of state.trainable.slots) {
+    state.trainable.slots.forEach((s, k) => {
       const w = state.weights.subarray(s.offset, s.offset + s.size);
-      const eps = filterwiseNoise(w, s.shape, gamma, z.subarray(s.offset, s.offset + s.size), shifted.subarray(s.offset, s.offset + s.size));
+      const f = adaptive?.subarray(...this.filterRanges[k]);
+      const eps = filterwiseNoise(w, s.shape, sigma, z.subarray(s.offset, s.offset + s.size), shifted.subarray(s.offset, s.offset + s.size), f);
       for (let i = 0; i < s.size; i++) eps[i] += w[i];
-    }
+    });
     this.noise!.recycle(z);
     state.trainable.write(shifted);
   }
@@ -92,6 +121,13 @@ export class Stepper {
     const r = await lossGradient(this.state.model, this.state.trainable, batch, scale, classes, grad);
     this.state.buffers.restore(saved);
     return r;
+  }
+
+  /** ARWP: per-filter sums of squares of the perturbed pass's gradient (of its unscaled loss) into `squares`. */
+  private perturbedSquares(g: Float32Array, scale: number): void {
+    this.state.trainable.slots.forEach((s, k) => {
+      filterSquares(g.subarray(s.offset, s.offset + s.size), s.shape, scale, this.squares.subarray(...this.filterRanges[k]));
+    });
   }
 
   async step(plan: StepPlan, batches: Batch[]): Promise<StepResult> {
@@ -124,26 +160,39 @@ export class Stepper {
         break;
       }
       case 'rwp':
+      case 'arwp': {
+        const adaptive = method.name === 'arwp';
         if (this.comm.worldSize === 1) {
           // Sequential: logical rank 0 (clean) then logical rank 1 (perturbed), as 2 ranks would.
           const two = { worldSize: 2, perturbedRanks: 1, alpha: method.alpha };
           clean = await lossGradient(state.model, state.trainable, batches[0], lossScale(0, two), classes, grad);
-          await this.perturb(method.gamma);
+          await this.perturb(method);
           await this.passKeepingStats(batches[1], lossScale(1, two), classes, this.grad2);
+          if (adaptive) this.perturbedSquares(this.grad2, lossScale(1, two));
           for (let i = 0; i < grad.length; i++) grad[i] = (grad[i] + this.grad2[i]) / 2;
         } else {
           const scale = lossScale(this.comm.rank, this.roles);
           if (isPerturbed(this.comm.rank, this.roles)) {
             // Rank 0 is always clean, and its statistics replace these after the step.
-            await this.perturb(method.gamma);
+            await this.perturb(method);
             await lossGradient(state.model, state.trainable, batches[0], scale, classes, grad);
+            if (adaptive) this.perturbedSquares(grad, scale);
           } else {
             // The loss the metrics report is the unscaled one.
             clean = await lossGradient(state.model, state.trainable, batches[0], scale, classes, grad);
+            this.squares.fill(0);
           }
-          await reduce(grad);
+          // ARWP's squares ride in the same allreduce: their mean over all ranks, times
+          // world / perturbed, is their mean over the perturbed ranks, the same on every rank.
+          await reduce(this.reduced);
+          if (adaptive) {
+            const k = this.comm.worldSize / perturbedCount(this.roles);
+            for (let j = 0; j < this.squares.length; j++) this.squares[j] *= k;
+          }
         }
+        if (adaptive) updateFisher(state.fisher, this.squares, method.beta);
         break;
+      }
     }
 
     sgdUpdate(state.weights, grad, state.momentum, { lr: plan.lr, momentum: plan.momentum, weightDecay: plan.weightDecay }, state.step === 0);

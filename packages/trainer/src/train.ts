@@ -11,7 +11,7 @@ import { buildModel } from '@rwp/models';
 import { configHash, type Config } from './config.js';
 import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { evaluateBatch, type Batch } from './gradients.js';
-import { Stepper, type TrainState } from './stepper.js';
+import { emptyFisher, Stepper, type TrainState } from './stepper.js';
 import { appendMetrics, readMetrics, StepTimes, stepSplit, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
 import { modelVars } from './params.js';
 import { RunProgress } from './run-progress.js';
@@ -121,7 +121,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     const plan = planRun(config, comm.worldSize, trainCount);
     const model = buildModel({ arch: config.model.arch, inputShape: [ds.train.height, ds.train.width, ds.train.channels], numClasses: ds.numClasses, seed: config.seed });
     const { trainable, buffers } = modelVars(model);
-    const state: TrainState = { model, trainable, buffers, weights: await trainable.read(), momentum: new Float32Array(trainable.size), step: 0 };
+    const state: TrainState = { model, trainable, buffers, weights: await trainable.read(), momentum: new Float32Array(trainable.size), step: 0, fisher: emptyFisher(trainable) };
     log.info(
       { params: trainable.size, dataset: ds.name, train_images: trainCount, steps: plan.totalSteps, passes: plan.passes, steps_per_pass: plan.stepsPerPass },
       `${config.model.arch} (${trainable.size} parameters) on ${ds.name}: ${plan.totalSteps} steps in ${plan.passes} passes of ${plan.stepsPerPass}`,
@@ -143,7 +143,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
       }
     }
 
-    const stepper = new Stepper(state, comm, config.method, config.seed);
+    const stepper = new Stepper(state, comm, config.method, config.seed, plan.scheduleSteps);
     const augment = augmentOf(config.data);
     const prefetcher = new Prefetcher(ds.train, { augment, mean: ds.mean, std: ds.std, workers: config.data.prefetch ? 1 : 0, ahead: 2 * plan.batchesPerRank });
     const shape: Batch['shape'] = [ds.train.height, ds.train.width, ds.train.channels];
@@ -159,7 +159,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         pass, stepInPass, step: state.step, seed: config.seed, config, configHash: hash,
         wallSeconds: wallBefore + (performance.now() - started) / 1000, bestTestAcc: best, partial: { ...sums },
       };
-      writeCheckpoint(runDir, { meta, arrays: { weights: state.weights, momentum: state.momentum, buffers: await buffers.read() } });
+      writeCheckpoint(runDir, { meta, arrays: { weights: state.weights, momentum: state.momentum, buffers: await buffers.read(), fisher: state.fisher } });
     };
 
     while (state.step < plan.totalSteps) {
@@ -280,6 +280,7 @@ async function checkInStep(state: TrainState, comm: Communicator): Promise<void>
   h.update(new Uint8Array(state.weights.buffer, state.weights.byteOffset, state.weights.byteLength));
   const stats = await state.buffers.read();
   h.update(new Uint8Array(stats.buffer, stats.byteOffset, stats.byteLength));
+  h.update(new Uint8Array(state.fisher.buffer, state.fisher.byteOffset, state.fisher.byteLength));
   const hashes = await comm.allgather(h.digest('hex').slice(0, 16));
   const drifted = hashes.map((x, r) => (x === hashes[0] ? -1 : r)).filter((r) => r >= 0);
   if (drifted.length) {
@@ -309,10 +310,13 @@ async function restore(state: TrainState, runDir: string, config: Config, comm: 
     state.weights.set(ckpt.arrays.weights);
     state.momentum.set(ckpt.arrays.momentum);
     buffers.set(ckpt.arrays.buffers);
+    // Checkpoints written before ARWP hold no F: it was zero.
+    if (ckpt.arrays.fisher) state.fisher.set(ckpt.arrays.fisher);
   }
   await comm.broadcast(state.weights, 0);
   await comm.broadcast(state.momentum, 0);
   await comm.broadcast(buffers, 0);
+  await comm.broadcast(state.fisher, 0);
   state.trainable.write(state.weights);
   state.buffers.write(buffers);
   state.step = meta.step;
