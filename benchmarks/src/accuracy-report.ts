@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fixed, textTable as plainTable, markdownImage, markdownTable, meanCurves, runCurve, writeCurveCharts } from '@rwp/report';
-import type { AccuracyResult, AccuracyRun } from './accuracy-results.js';
+import type { AccuracyGain, AccuracyResult, AccuracyRun } from './accuracy-results.js';
 
 const HEAD = ['method', 'ranks', 'seeds', 'steps', 'test acc % (mean ± std)', 'best acc % (mean)', 'train s / run', 'wall s / run', 'wall s total'];
 const RIGHT = HEAD.map((_, i) => i > 0);
@@ -28,6 +28,17 @@ export function accuracyTextTable(results: AccuracyResult[]): string {
   return plainTable(HEAD, rows(results));
 }
 
+const GAIN_HEAD = ['method', 'over', 'gain, points (mean ± std)', 'per seed', 'seeds ahead'];
+
+function gainRows(gains: AccuracyGain[]): string[][] {
+  const signed = (x: number) => `${x >= 0 ? '+' : ''}${pct(x)}`;
+  return gains.map((g) => [g.method, g.over, `${signed(g.gain_mean)} ± ${pct(g.gain_std)}`, g.gain_by_seed.map(signed).join(', '), `${g.ahead} of ${g.seeds.length}`]);
+}
+
+export function gainTextTable(gains: AccuracyGain[]): string {
+  return plainTable(GAIN_HEAD, gainRows(gains));
+}
+
 export interface AccuracyMeta {
   command: string;
   model: string;
@@ -40,7 +51,7 @@ export interface AccuracyMeta {
   loadAverages: number[];
 }
 
-export async function writeAccuracyReport(out: string, results: AccuracyResult[], runs: AccuracyRun[], meta: AccuracyMeta): Promise<void> {
+export async function writeAccuracyReport(out: string, results: AccuracyResult[], gains: AccuracyGain[], runs: AccuracyRun[], meta: AccuracyMeta): Promise<void> {
   const title = `${meta.model} on ${meta.dataset}`;
   const curves = runs.map((r) => runCurve(r.run, r.spec.label));
   const { charts } = await writeCurveCharts(curves, out, { title, mean: true });
@@ -52,7 +63,7 @@ export async function writeAccuracyReport(out: string, results: AccuracyResult[]
     .map((r) => [r.spec.label, String(r.seed), pct(r.run.summary?.test_acc ?? NaN), pct(r.run.summary?.best_test_acc ?? NaN), fixed(r.run.summary?.wall_seconds, 1), fixed(r.cpu?.other_cores, 2)]);
   const loads = meta.loadAverages;
   const md = [
-    `# Test accuracy with the same budget of optimizer steps: SGD, SAM and RWP`,
+    `# Test accuracy with the same budget of optimizer steps: SGD, SAM, RWP, ARWP and RWP's controls`,
     '',
     `${title}, batch ${meta.batch} per rank, ${meta.epochs} SGD-equivalent epochs (every method takes the same optimizer steps), ` +
       `lr ${meta.lr} cosine, backend ${meta.backend}, one thread per rank. Host: ${meta.host}; 1-minute load average ` +
@@ -62,9 +73,19 @@ export async function writeAccuracyReport(out: string, results: AccuracyResult[]
     meta.command,
     '```',
     '',
+    'The controls: one step of RWP on N ranks averages the gradients of N mini-batches, so "sgd, batch N x B" ' +
+      'sees as many images per step (its epochs stretched to the same steps and LR schedule), and "rwp gamma 0" ' +
+      'is RWP without its perturbation, the same SGD computed as RWP computes it.',
+    '',
     markdownTable(HEAD, rows(results), RIGHT),
     'test acc: final test accuracy on the whole test split; ± the sample standard deviation over seeds. ' +
       'train s: training time of a run (evaluations excluded); wall s: the worker\'s whole run (start-up, training, an evaluation after every data pass).',
+    '',
+    '## Gains over SGD and the controls',
+    '',
+    markdownTable(GAIN_HEAD, gainRows(gains), [false, false, true, false, true]),
+    'Gain: the method\'s final test accuracy minus the other\'s, seed by seed (the same seed gives the same initial weights); ' +
+      '± the sample standard deviation of those differences over seeds.',
     '',
     ...Object.keys(charts).flatMap((name) => [markdownImage(name, `${name}.png`), '']),
     '## Per seed',

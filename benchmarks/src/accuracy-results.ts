@@ -12,6 +12,7 @@ export interface AccuracyRun {
 }
 
 export interface AccuracyResult {
+  key: string;
   method: MethodSpec['method'];
   label: string;
   nproc: number;
@@ -41,6 +42,7 @@ export function accuracyResults(specs: MethodSpec[], runs: AccuracyRun[], epochs
     const accs = summaries.map((s) => s.test_acc ?? NaN);
     const walls = summaries.map((s) => s.wall_seconds);
     return {
+      key: spec.key,
       method: spec.method,
       label: spec.label,
       nproc: spec.nproc,
@@ -55,5 +57,28 @@ export function accuracyResults(specs: MethodSpec[], runs: AccuracyRun[], epochs
       wall_seconds_mean: mean(walls),
       train_seconds_mean: mean(mine.map((r) => sum(r.run.metrics.map((m) => m.epoch_seconds)))),
     };
+  });
+}
+
+/** A method's final test accuracy minus a control's, seed by seed (same seed: same initial weights). */
+export interface AccuracyGain {
+  method: string;
+  over: string;
+  seeds: number[];
+  /** In accuracy (0.0058 is +0.58 points). */
+  gain_by_seed: number[];
+  gain_mean: number;
+  /** Sample standard deviation of the per-seed gains (NaN for one seed). */
+  gain_std: number;
+  /** Seeds on which the method came out ahead. */
+  ahead: number;
+}
+
+export function accuracyGains(pairs: Array<[MethodSpec, MethodSpec]>, runs: AccuracyRun[]): AccuracyGain[] {
+  const acc = (key: string, seed: number) => runs.find((r) => r.spec.key === key && r.seed === seed)?.run.summary?.test_acc ?? null;
+  return pairs.map(([m, c]) => {
+    const seeds = [...new Set(runs.map((r) => r.seed))].sort((a, b) => a - b).filter((s) => acc(m.key, s) !== null && acc(c.key, s) !== null);
+    const gains = seeds.map((s) => acc(m.key, s)! - acc(c.key, s)!);
+    return { method: m.label, over: c.label, seeds, gain_by_seed: gains, gain_mean: mean(gains), gain_std: std(gains), ahead: gains.filter((g) => g > 0).length };
   });
 }

@@ -1,7 +1,9 @@
-// bench:accuracy: SGD (1 rank), SAM (1 rank) and parallel RWP trained with the same budget of
-// optimizer steps over several seeds, through the real rwp-train and rwp-launch. Prints final
-// test accuracy (mean and standard deviation over seeds) and wall time per method; writes
-// results.json, every run's metrics.jsonl and summary.json, the mean curves and report.md.
+// bench:accuracy: SGD (1 rank), SAM (1 rank), parallel RWP and ARWP, and RWP's two controls (SGD
+// at the batch one RWP step sees, RWP with gamma 0) trained with the same budget of optimizer
+// steps over several seeds, through the real rwp-train and rwp-launch. Prints final test accuracy
+// (mean and standard deviation over seeds), wall time per method and the gains over the
+// controls; writes results.json, every run's metrics.jsonl and summary.json, the mean curves and
+// report.md.
 //
 //   npm run bench:accuracy -- --dataset fashion-mnist --model cnn --epochs E --seeds S [--out DIR]
 import { loadavg } from 'node:os';
@@ -9,17 +11,33 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readRun, RunFileError } from '@rwp/report';
-import { methodSpecs } from './bench-methods.js';
-import { parseAccuracyOptions } from './accuracy-options.js';
-import { accuracyResults, type AccuracyRun } from './accuracy-results.js';
+import { accuracySpecs, gainPairs, type MethodSpec } from './bench-methods.js';
+import { parseAccuracyOptions, type AccuracyOptions } from './accuracy-options.js';
+import { accuracyGains, accuracyResults, type AccuracyRun } from './accuracy-results.js';
 import { hostDescription } from './host-cpu.js';
-import { accuracyTextTable, writeAccuracyReport } from './accuracy-report.js';
+import { accuracyTextTable, gainTextTable, writeAccuracyReport } from './accuracy-report.js';
 import { BenchmarkError, copyRunResults, runTraining, timeStamp, writeConfig } from './training-runs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** Every method of accuracySpecs, or those --methods names. */
+function chosenSpecs(o: AccuracyOptions): MethodSpec[] {
+  let all: MethodSpec[];
+  try {
+    all = accuracySpecs(o.nprocRwp, o.batch, o.epochs);
+  } catch (e) {
+    throw new BenchmarkError((e as Error).message);
+  }
+  const wanted = o.methods;
+  if (!wanted) return all;
+  const unknown = wanted.filter((k) => !all.some((s) => s.key === k));
+  if (unknown.length) throw new BenchmarkError(`--methods: unknown ${unknown.join(', ')}; the methods are ${all.map((s) => s.key).join(', ')}`);
+  return all.filter((s) => wanted.includes(s.key));
+}
+
 async function main(): Promise<void> {
   const o = parseAccuracyOptions(process.argv);
+  const specs = chosenSpecs(o);
   const stamp = timeStamp();
   const out = resolve(o.out ?? join(ROOT, 'benchmarks', 'results', `accuracy-${stamp}`));
   const runsDir = resolve(o.runsDir ?? join(ROOT, 'runs', `bench-accuracy-${stamp}`));
@@ -31,12 +49,11 @@ async function main(): Promise<void> {
     threads: 1,
     model: { arch: o.model },
     data: { dataset: o.dataset, batch_size: o.batch, limit_train: o.limitTrain ?? null, limit_test: o.limitTest ?? null },
-    method: { gamma: 0.01, alpha: 0.5, rho: 0.05 },
+    method: { gamma: 0.01, alpha: 0.5, rho: 0.05, eta: 0.1, beta: 0.99, sigma_inc: 0 },
     optim: { lr: o.lr, momentum: 0.9, weight_decay: 0.0005, schedule: 'cosine' },
     train: { epochs: o.epochs, eval: true, step_times: false },
   });
 
-  const specs = methodSpecs(o.nprocRwp).filter((s) => s.key !== 'rwp-seq');
   const seeds = Array.from({ length: o.seeds }, (_, i) => o.firstSeed + i);
   const runs: AccuracyRun[] = [];
   const loads = [loadavg()[0]];
@@ -45,8 +62,8 @@ async function main(): Promise<void> {
   for (const seed of seeds) {
     for (const spec of specs) {
       const name = `${spec.key}-seed${seed}`;
-      process.stderr.write(`bench:accuracy: [${runs.length + 1}/${total}] ${name} (${spec.label}, ${o.epochs} epochs) ... `);
-      const done = await runTraining({ name, method: spec.method, nproc: spec.nproc, sets: [`method.name=${spec.method}`, `seed=${seed}`, ...o.set] }, configPath, runsDir);
+      process.stderr.write(`bench:accuracy: [${runs.length + 1}/${total}] ${name} (${spec.label}, ${o.epochs} SGD-equivalent epochs) ... `);
+      const done = await runTraining({ name, method: spec.method, nproc: spec.nproc, sets: [`method.name=${spec.method}`, `seed=${seed}`, ...spec.sets, ...o.set] }, configPath, runsDir);
       const run = readRun(done.dir);
       copyRunResults(done.dir, join(out, 'runs', name));
       runs.push({ spec, seed, run: { ...run, dir: join(out, 'runs', name) }, cpu: done.cpu });
@@ -58,6 +75,7 @@ async function main(): Promise<void> {
   }
 
   const results = accuracyResults(specs, runs, o.epochs);
+  const gains = accuracyGains(gainPairs(specs), runs);
   const command = `npm run bench:accuracy -- ${process.argv.slice(2).join(' ')}`.trim();
   const host = hostDescription();
   const backend = runs[0]?.run.summary?.backend ?? o.backend;
@@ -72,15 +90,16 @@ async function main(): Promise<void> {
         options: { ...o, backend_used: backend },
         load_averages: loads,
         methods: results,
+        gains,
         runs: runs.map((r) => ({ name: `${r.spec.key}-seed${r.seed}`, method: r.spec.method, nproc: r.spec.nproc, seed: r.seed, dir: relative(out, r.run.dir), cpu: r.cpu, summary: r.run.summary })),
       },
       null,
       2,
     ) + '\n',
   );
-  await writeAccuracyReport(out, results, runs, { command, model: o.model, dataset: o.dataset, batch: o.batch, epochs: o.epochs, lr: o.lr, backend, host, loadAverages: loads });
+  await writeAccuracyReport(out, results, gains, runs, { command, model: o.model, dataset: o.dataset, batch: o.batch, epochs: o.epochs, lr: o.lr, backend, host, loadAverages: loads });
   if (o.json) for (const r of results) console.log(JSON.stringify(r));
-  else process.stdout.write(accuracyTextTable(results));
+  else process.stdout.write(accuracyTextTable(results) + '\n' + gainTextTable(gains));
   process.stderr.write(`bench:accuracy: results.json, runs/, accuracy and loss charts and report.md in ${out}\n`);
 }
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RunRecord, RunSummary } from '@rwp/report';
-import { methodSpecs } from './bench-methods.js';
-import { accuracyResults } from './accuracy-results.js';
+import { accuracySpecs, gainPairs, methodSpecs } from './bench-methods.js';
+import { accuracyGains, accuracyResults } from './accuracy-results.js';
 import { methodResults, repeatOrder, type TimedRun } from './optimizers-results.js';
 import type { StepRecord } from './step-breakdown.js';
 
@@ -86,4 +86,41 @@ test('accuracy results: mean and sample std over seeds, total wall time, trainin
   assert.equal(a.train_seconds_mean, 10);
   assert.equal(a.steps, 100);
   assert.ok(Number.isNaN(b.test_acc_std), 'one seed has no spread');
+});
+
+test("accuracy methods: RWP's controls take its steps, and the gains are paired by seed", () => {
+  const specs = accuracySpecs(2, 128, 3);
+  assert.deepEqual(specs.map((s) => [s.key, s.method, s.nproc, s.label]), [
+    ['sgd', 'sgd', 1, 'sgd'],
+    ['sgd-2b', 'sgd', 1, 'sgd, batch 256'],
+    ['sam', 'sam', 1, 'sam'],
+    ['rwp-par', 'rwp', 2, 'rwp, 2 ranks'],
+    ['rwp-g0', 'rwp', 2, 'rwp gamma 0, 2 ranks'],
+    ['arwp-par', 'arwp', 2, 'arwp, 2 ranks'],
+  ]);
+  // batch 256 over 6 epochs of 60000 / 256 = 234 steps: 1404, RWP's 3 x 468
+  assert.deepEqual(specs[1].sets, ['data.batch_size=256', 'train.epochs=6']);
+  assert.deepEqual(specs[4].sets, ['method.gamma=0']);
+  assert.deepEqual(accuracySpecs(4, 64, 2)[1].sets, ['data.batch_size=256', 'train.epochs=4']);
+  assert.throws(() => accuracySpecs(3, 64, 1), /whole epochs/);
+  const pairs = gainPairs(specs).map(([m, c]) => `${m.key}/${c.key}`);
+  assert.deepEqual(pairs, ['rwp-par/sgd', 'rwp-par/sgd-2b', 'rwp-par/rwp-g0', 'arwp-par/sgd', 'arwp-par/sgd-2b', 'arwp-par/rwp-g0', 'arwp-par/rwp-par']);
+
+  const [sgd, , , rwp] = specs;
+  const runs = [
+    { spec: sgd, seed: 0, run: accuracyRun('a', 0.9, 10, 100), cpu: null },
+    { spec: sgd, seed: 1, run: accuracyRun('b', 0.91, 10, 100), cpu: null },
+    { spec: rwp, seed: 0, run: accuracyRun('c', 0.905, 10, 100), cpu: null },
+    { spec: rwp, seed: 1, run: accuracyRun('d', 0.92, 10, 100), cpu: null },
+    { spec: rwp, seed: 2, run: accuracyRun('e', 0.99, 10, 100), cpu: null },
+  ];
+  const [g] = accuracyGains([[rwp, sgd]], runs);
+  assert.deepEqual(g.seeds, [0, 1], 'only seeds both ran');
+  assert.equal(g.method, 'rwp, 2 ranks');
+  assert.equal(g.over, 'sgd');
+  close(g.gain_by_seed[0], 0.005);
+  close(g.gain_by_seed[1], 0.01);
+  close(g.gain_mean, 0.0075);
+  close(g.gain_std, 0.005 / Math.SQRT2);
+  assert.equal(g.ahead, 2);
 });
