@@ -6,7 +6,7 @@
 # RUN_DIR: default runs/cifar100-resnet18-rwp. Running the script again with the same RUN_DIR
 # resumes from its last checkpoint (rwp-launch --resume); rwp-launch restarts a
 # failed group up to 3 times.
-# Several hosts: add --nnodes M --node-rank K --master-addr HOST (docs/deployment.md).
+# Several hosts: add --nnodes M --node-rank K --master-addr HOST --token-file FILE (docs/deployment.md).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 : "${DATA_DIR:?set DATA_DIR to the folder holding cifar-100-binary}"

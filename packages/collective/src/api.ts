@@ -23,6 +23,12 @@ export interface CommunicatorOptions {
    * the same /dev/shm (default: true, unless RWP_SHM=0); the ring links then carry only notices.
    */
   sharedMemory?: boolean;
+  /**
+   * The job's secret (default RWP_JOB_TOKEN; null or unset: none). Every control and ring
+   * connection proves it by challenge-response before anything it sends is read; a connection
+   * that does not is refused, and the refusal logged with its address.
+   */
+  jobToken?: string | null;
   /** Where rank 0 reports refused registrations (default: stderr). */
   onWarning?: (message: string) => void;
 }

@@ -1,4 +1,4 @@
-import { dataPortsFromEnv, DEFAULT_TIMEOUT_MS } from '@rwp/process-group';
+import { dataPortsFromEnv, DEFAULT_TIMEOUT_MS, jobTokenFromEnv } from '@rwp/process-group';
 import { sharedMemory, sharedMemoryMissing, shmPrefixFor, type SharedMemory } from '@rwp/shm';
 import type { Communicator, CommunicatorOptions } from './api.js';
 import { GroupCommunicator } from './group/group-communicator.js';
@@ -36,6 +36,7 @@ export async function connect(opts: CommunicatorOptions): Promise<Communicator> 
     chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     ipc: transport === 'ipc' ? { dir: ipcDir, path: ipcPathFor(ipcDir, opts.rank) } : null,
     shm: sharedMemoryFor(opts, transport),
+    token: opts.jobToken === undefined ? jobTokenFromEnv() : opts.jobToken,
     warn: opts.onWarning ?? warnOnStderr,
   });
   await comm.establish();

@@ -18,7 +18,7 @@ const IMAGE = readDockerfile(repoPath('docker/Dockerfile.gpu'));
 const ENVIRONMENTS: Record<string, Record<string, string>> = {
   defaults: {},
   'one host, 4 GPUs': { NPROC: '4', DATA_DIR: '/srv/cifar100', CONFIG: 'cifar100-resnet18-rwp' },
-  'node 1 of 2': { NODE_RANK: '1', NNODES: '2', MASTER_ADDR: '10.0.0.1', MASTER_PORT: '29600', DATA_DIR: '/srv/cifar10' },
+  'node 1 of 2': { NODE_RANK: '1', NNODES: '2', MASTER_ADDR: '10.0.0.1', MASTER_PORT: '29600', RWP_JOB_TOKEN: 'shared-secret', DATA_DIR: '/srv/cifar10' },
 };
 
 for (const [name, env] of Object.entries(ENVIRONMENTS)) {

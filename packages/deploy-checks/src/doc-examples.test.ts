@@ -2,7 +2,7 @@
 // the README's "Using it" block. Training examples run as dry runs, the launcher's and then its
 // worker's own, so a flag, a config file or a config key that the programs reject fails here.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -35,11 +35,15 @@ function readmeUsingIt(): string {
   return block[1];
 }
 
-/** A working directory like the repository's root to the examples: configs/ is there, runs/ is fresh. */
+/**
+ * A working directory like the repository's root to the examples: configs/ is there, runs/ is
+ * fresh, and job.token is the job token file the several-host examples name.
+ */
 function workDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'rwp-examples-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   symlinkSync(repoPath('configs'), join(dir, 'configs'));
+  writeFileSync(join(dir, 'job.token'), 'examples-token\n', { mode: 0o600 });
   return dir;
 }
 

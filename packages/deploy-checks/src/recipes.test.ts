@@ -56,6 +56,7 @@ for (const [script, recipe] of Object.entries(RECIPES)) {
 test('a recipe passes more flags through, and names DATA_DIR when it is missing', (t) => {
   const dir = scratchDir(t);
   const r = runRecipe('cifar10-resnet18-rwp.sh', ['--dry-run', '--nnodes', '2', '--node-rank', '1', '--master-addr', '10.0.0.1', '--set', 'train.max_steps=20'], {
+    RWP_JOB_TOKEN: 'shared-secret',
     DATA_DIR: dir,
     RUN_DIR: join(dir, 'run'),
   });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fixture, PROCESSES, runCli, scratch } from './testing/harness.js';
 
 const FLAGS = [
-  '--nproc', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--data-ports', '--max-restarts', '--resume', '--run-dir', '--run-id',
+  '--nproc', '--nnodes', '--node-rank', '--master-addr', '--master-port', '--token-file', '--unauthenticated', '--data-ports', '--max-restarts', '--resume', '--run-dir', '--run-id',
   '--transport', '--comm-timeout', '--threads', '--gpus', '--worker', '--set', '--dry-run', '--help', '--version',
 ];
 
@@ -65,14 +66,16 @@ test('a missing or broken config, or a missing worker, is an error naming the fi
 });
 
 test('--dry-run prints each rank environment for node 1 of 2 and starts nothing', PROCESSES, async (t) => {
-  const { config, runDir } = scratch(t);
+  const { dir, config, runDir } = scratch(t);
+  const token = join(dir, 'token');
+  writeFileSync(token, 'shared secret', { mode: 0o600 });
   const r = await runCli(t, [
-    '--nnodes', '2', '--node-rank', '1', '--nproc', '2', '--master-addr', '10.1.2.3', '--master-port', '29511',
+    '--nnodes', '2', '--node-rank', '1', '--nproc', '2', '--master-addr', '10.1.2.3', '--master-port', '29511', '--token-file', token,
     '--comm-timeout', '30', '--data-ports', '40000-40001', '--threads', '2', '--gpus', '5,7', '--run-dir', runDir, '--worker', fixture('report-env'),
     '--dry-run', config, '--set', 'lr=0.1', '--set', 'name=a b',
   ]);
   const node0 = await runCli(t, [
-    '--nnodes', '2', '--node-rank', '0', '--nproc', '2', '--master-addr', '10.1.2.3', '--master-port', '29511',
+    '--nnodes', '2', '--node-rank', '0', '--nproc', '2', '--master-addr', '10.1.2.3', '--master-port', '29511', '--token-file', token,
     '--worker', fixture('report-env'), '--dry-run', config,
   ]);
   assert.equal(r.code, 0, r.stderr);

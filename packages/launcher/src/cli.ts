@@ -28,9 +28,10 @@ Examples:
   One host, 8 workers:
     npx rwp-launch --nproc 8 configs/cifar10-resnet18-rwp.yaml --set data.dir=/data/cifar10
 
-  Two hosts with 4 workers each; run one command on each, node 0 listening on 10.0.0.1:
-    npx rwp-launch --nnodes 2 --node-rank 0 --nproc 4 --master-addr 10.0.0.1 configs/fashion-mnist-cnn-rwp.yaml
-    npx rwp-launch --nnodes 2 --node-rank 1 --nproc 4 --master-addr 10.0.0.1 configs/fashion-mnist-cnn-rwp.yaml
+  Two hosts with 4 workers each; run one command on each, node 0 listening on 10.0.0.1, both
+  with the same job token (e.g. openssl rand -hex 32 > job.token, copied to each host):
+    npx rwp-launch --nnodes 2 --node-rank 0 --nproc 4 --master-addr 10.0.0.1 --token-file job.token configs/fashion-mnist-cnn-rwp.yaml
+    npx rwp-launch --nnodes 2 --node-rank 1 --nproc 4 --master-addr 10.0.0.1 --token-file job.token configs/fashion-mnist-cnn-rwp.yaml
 
   Restart the group up to 3 times after a failure; restarted workers get --resume:
     npx rwp-launch --nproc 2 --max-restarts 3 --run-dir runs/fmnist configs/fashion-mnist-cnn-rwp.yaml
@@ -48,6 +49,8 @@ function buildProgram(): Command {
     .option('--node-rank <k>', "this host's index, 0 to nnodes-1; node 0 hosts the rendezvous", wholeNumber(0), 0)
     .option('--master-addr <host>', 'address of node 0 that every host can reach (needed with --nnodes > 1; default 127.0.0.1)')
     .option('--master-port <port>', 'rendezvous port on node 0 (default: a free port on one host, 29500 on several)', port)
+    .option('--token-file <file>', "file holding the job's secret (RWP_JOB_TOKEN), the same on every host; every connection proves it (default: RWP_JOB_TOKEN, else a random one on one host; required on several)")
+    .option('--unauthenticated', 'run on several hosts without a job token: anyone who can reach the ports can join or feed the run')
     .option('--data-ports <lo-hi>', "TCP ports the ranks' ring inputs listen on, e.g. 40000-40031 (RWP_DATA_PORTS; default: ports the kernel picks)")
     .option('--max-restarts <r>', 'start the group again with --resume up to R times after a failure', wholeNumber(0), 0)
     .option('--resume', 'continue from the checkpoint in the run directory if there is one (workers get --resume from the first start)')
@@ -74,6 +77,8 @@ interface Flags {
   nodeRank: number;
   masterAddr?: string;
   masterPort?: number;
+  tokenFile?: string;
+  unauthenticated?: boolean;
   dataPorts?: string;
   maxRestarts: number;
   resume?: boolean;
@@ -106,6 +111,8 @@ async function main(argv: string[]): Promise<number> {
     nodeRank: f.nodeRank,
     masterAddr: f.masterAddr,
     masterPort: f.masterPort,
+    tokenFile: f.tokenFile,
+    unauthenticated: f.unauthenticated === true,
     dataPorts: f.dataPorts,
     maxRestarts: f.maxRestarts,
     resume: f.resume === true,

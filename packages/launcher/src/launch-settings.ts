@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { DEFAULT_MASTER_PORT, type PortRange, type Transport } from '@rwp/process-group';
 import { checkGpuCount, planGpus, type GpuPlan } from './gpus.js';
 import { dataPortsOf, validateOptions, type LaunchOptions } from './options.js';
+import { resolveJobToken } from './job-token.js';
 import { assertPortFree, pickFreePort } from './ports.js';
 import { resolveRunDir } from './run-dir.js';
 import { resolveWorkerProgram } from './worker-program.js';
@@ -20,6 +21,12 @@ export interface LaunchSettings {
   masterPort: number | undefined;
   /** The ring's listening ports on this host (RWP_DATA_PORTS), or null for any. */
   dataPorts: PortRange | null;
+  /** The secret every worker proves on each connection (RWP_JOB_TOKEN), or null when waived. */
+  jobToken: string | null;
+  /** Where the token came from, for the start-up line. */
+  jobTokenSource: string;
+  /** What the launcher should warn about once its log is open. */
+  warnings: string[];
   transport: Transport;
   threads: number;
   commTimeoutMs: number | undefined;
@@ -40,6 +47,8 @@ export function resolveLaunchSettings(o: LaunchOptions, now = new Date()): Launc
   validateOptions(o);
   const nnodes = o.nnodes ?? 1;
   const sets = o.sets ?? [];
+  const warnings: string[] = [];
+  const { token, source } = resolveJobToken({ tokenFile: o.tokenFile, unauthenticated: o.unauthenticated, nnodes }, (m) => warnings.push(m));
   const gpus = planGpus(o.gpus ?? 'auto', process.env, o.shareGpus ?? false);
   checkGpuCount(gpus, o.nproc);
   return {
@@ -53,6 +62,9 @@ export function resolveLaunchSettings(o: LaunchOptions, now = new Date()): Launc
     masterAddr: o.masterAddr ?? '127.0.0.1',
     masterPort: o.masterPort ?? (nnodes > 1 ? DEFAULT_MASTER_PORT : undefined),
     dataPorts: dataPortsOf(o),
+    jobToken: token,
+    jobTokenSource: source,
+    warnings,
     transport: o.transport ?? (nnodes > 1 ? 'tcp' : 'ipc'),
     threads: o.threads ?? 1,
     commTimeoutMs: o.commTimeoutSeconds === undefined ? undefined : Math.max(1, Math.round(o.commTimeoutSeconds * 1000)),
@@ -77,5 +89,8 @@ export async function prepareAttempt(settings: LaunchSettings, restartCount: num
 function attemptRunId(settings: LaunchSettings, restartCount: number, masterPort: number): string {
   if (settings.runId !== undefined) return restartCount === 0 ? settings.runId : `${settings.runId}-r${restartCount}`;
   if (settings.nnodes === 1) return randomBytes(8).toString('hex');
-  return createHash('sha256').update(`${settings.masterAddr}:${masterPort}:${restartCount}`).digest('hex').slice(0, 16);
+  // Keyed by the job token, a stranger cannot predict it.
+  const seed = `${settings.masterAddr}:${masterPort}:${restartCount}`;
+  const digest = settings.jobToken === null ? createHash('sha256').update(seed) : createHmac('sha256', settings.jobToken).update(seed);
+  return digest.digest('hex').slice(0, 16);
 }

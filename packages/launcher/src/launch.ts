@@ -63,6 +63,8 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 
   try {
     warnIfOversubscribed(plan, logger);
+    for (const w of plan.warnings) logger.warn(w);
+    logger.info(`job token (every connection of the workers proves it): ${plan.jobTokenSource}`);
     for (let restart = 0; ; ) {
       logger.info(
         { runId: attempt.runId, masterAddr: plan.masterAddr, masterPort: attempt.masterPort, runDir: plan.runDir, restart },

@@ -14,6 +14,10 @@ export interface LaunchOptions {
   nodeRank?: number;
   masterAddr?: string;
   masterPort?: number;
+  /** A file holding the job's secret (RWP_JOB_TOKEN); see resolveJobToken. */
+  tokenFile?: string;
+  /** Several hosts without a job token, on purpose. */
+  unauthenticated?: boolean;
   /** `LO-HI`: the ring's listening ports on this host (RWP_DATA_PORTS); default RWP_DATA_PORTS, else any. */
   dataPorts?: string;
   maxRestarts?: number;

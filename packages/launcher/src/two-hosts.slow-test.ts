@@ -2,6 +2,7 @@
 // 10.123.0.2), one rwp-launch in each, the workers using the real @rwp/collective over tcp.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fixture, jsonLines, PROCESSES, scratch, startCli } from './testing/harness.js';
@@ -50,12 +51,14 @@ function twoHosts(t: TestContext): string[] {
 
 function launchOnBothHosts(t: TestContext, extra: string[]) {
   const namespaces = twoHosts(t);
-  const { config, runDir } = scratch(t);
+  const { dir, config, runDir } = scratch(t);
+  const token = join(dir, 'token');
+  writeFileSync(token, 'two-hosts-test-token', { mode: 0o600 });
   return namespaces.map((ns, node) =>
     startCli(
       t,
       [
-        '--nnodes', '2', '--node-rank', String(node), '--nproc', '2', '--master-addr', ADDRS[0], '--transport', 'tcp',
+        '--nnodes', '2', '--node-rank', String(node), '--nproc', '2', '--master-addr', ADDRS[0], '--transport', 'tcp', '--token-file', token,
         '--comm-timeout', '20', '--run-dir', join(runDir, `node-${node}`), '--worker', fixture('allreduce'), config, ...extra,
       ],
       undefined,

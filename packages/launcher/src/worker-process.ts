@@ -43,7 +43,7 @@ export class WorkerProcess {
       onLogFileError(e as Error);
     }
     const child = spawn(process.execPath, spec.args, {
-      env: { ...process.env, ...spec.env },
+      env: { ...process.env, ...spec.env, ...spec.secretEnv },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
     });

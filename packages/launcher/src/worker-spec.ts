@@ -8,6 +8,8 @@ export interface WorkerSpec {
   localRank: number;
   args: string[];
   env: Record<string, string>;
+  /** Variables set like `env` but never shown (--dry-run): the job token. */
+  secretEnv: Record<string, string>;
 }
 
 /** The workers this node starts for one attempt, with torchrun's variable names. */
@@ -36,6 +38,7 @@ export function workerSpecs(plan: LaunchSettings, attempt: Attempt): WorkerSpec[
     const device = deviceFor(plan.gpus, localRank);
     if (device !== undefined) env.CUDA_VISIBLE_DEVICES = device;
     if (device) env.RWP_GPU = device;
-    return { rank, localRank, args: [...args], env };
+    const secretEnv: Record<string, string> = plan.jobToken === null ? {} : { RWP_JOB_TOKEN: plan.jobToken };
+    return { rank, localRank, args: [...args], env, secretEnv };
   });
 }

@@ -4,9 +4,12 @@ import { decodeFromRoot, encodeControl, type ControlKind, type FromRoot, type Pe
 import { deferred, type Deferred } from '../group/deferred.js';
 import type { Fault } from '../group/fault.js';
 import { Outbox } from './outbox.js';
+import { MemberAuth } from './control-auth.js';
 
 export interface MemberControlOptions {
   rank: number;
+  /** The job token to prove to rank 0 before the hello; null: none. */
+  token: string | null;
   /** rank 0 sent an abort, or something it sent makes no sense. */
   onFault: (fault: Fault) => void;
 }
@@ -17,6 +20,8 @@ export class MemberControl implements ControlPlane {
   private readonly welcomed = deferred<PeerInfo[]>();
   private readonly went = deferred<boolean>();
   private readonly results = new Map<number, Deferred<unknown>>();
+  /** While rank 0's challenge is awaited: the challenge-response and the hello that follows it. */
+  private joining: { auth: MemberAuth; hello: ToRoot } | null = null;
 
   constructor(private readonly dealer: Dealer, private readonly o: MemberControlOptions) {
     this.outbox = new Outbox(dealer);
@@ -33,8 +38,15 @@ export class MemberControl implements ControlPlane {
     loop().catch(() => undefined);
   }
 
+  /** Registers with rank 0, after proving the job token when there is one. */
   hello(runId: string, worldSize: number, self: PeerInfo): void {
-    this.send({ t: 'hello', run: runId, world: worldSize, peer: self });
+    const hello: ToRoot = { t: 'hello', run: runId, world: worldSize, peer: self };
+    if (this.o.token === null) {
+      this.send(hello);
+      return;
+    }
+    this.joining = { auth: new MemberAuth(this.o.token), hello };
+    this.outbox.push([this.joining.auth.request()]);
   }
 
   /** Every rank's ring address; rejects with rank 0's reason when it refuses this process. */
@@ -70,11 +82,24 @@ export class MemberControl implements ControlPlane {
     return closeFlushed(this.dealer, this.outbox, flush);
   }
 
+  /** Rank 0's challenge, if `body` is one: proves the token, checks rank 0's proof and says hello. */
+  private answer(body: Buffer): boolean {
+    const { auth, hello } = this.joining!;
+    const answer = auth.answer(body);
+    if (answer === null) return false;
+    this.joining = null;
+    this.outbox.push([answer.proof]);
+    if (answer.rootProved) this.send(hello);
+    else this.welcomed.reject(new Error('the process there did not prove this job token: RWP_JOB_TOKEN differs between it and this process (or it is not rank 0 of this job)'));
+    return true;
+  }
+
   private send(msg: ToRoot): void {
     this.outbox.push([encodeControl(msg)]);
   }
 
   private handle(body: Buffer, extraParts: number): void {
+    if (this.joining !== null && extraParts === 0 && this.answer(body)) return;
     let msg: FromRoot;
     try {
       if (extraParts > 0) throw new Error('control message must have exactly one part');
@@ -83,12 +108,16 @@ export class MemberControl implements ControlPlane {
       this.o.onFault({ peer: 0, detail: `malformed control message from rank 0: ${(e as Error).message}`, origin: this.o.rank });
       return;
     }
+    if (this.joining !== null && msg.t !== 'refused') {
+      this.welcomed.reject(new Error('rank 0 answered without the job-token challenge (is RWP_JOB_TOKEN unset there?)'));
+      return;
+    }
     switch (msg.t) {
       case 'welcome':
         this.welcomed.resolve(msg.peers);
         break;
       case 'refused':
-        this.welcomed.reject(new Error(msg.reason));
+        this.welcomed.reject(new Error(`rank 0 refused this process: ${msg.reason}`));
         break;
       case 'go':
         this.went.resolve(msg.shm === true);

@@ -4,6 +4,8 @@ import { decodeToRoot, encodeControl, type ControlKind, type FromRoot, type Peer
 import { deferred, type Deferred } from '../group/deferred.js';
 import type { Fault } from '../group/fault.js';
 import { Outbox } from './outbox.js';
+import { isAuthMessage, RootAuth } from './control-auth.js';
+import type { PeerAddresses } from './peer-addresses.js';
 
 interface Gathering {
   kind: ControlKind;
@@ -21,6 +23,10 @@ export interface RootControlOptions {
   worldSize: number;
   /** Where rank 0 can be reached, for messages. */
   endpoint: string;
+  /** The job token every connection must prove before its messages are decoded; null: none. */
+  token: string | null;
+  /** Where each connection came from, for refusals. */
+  addresses: PeerAddresses;
   warn: (message: string) => void;
   /** A member reported a fault, or the members disagree about an op. */
   onFault: (fault: Fault) => void;
@@ -31,6 +37,11 @@ export class RootControl implements ControlPlane {
   private readonly outbox: Outbox;
   private readonly members = new Map<number, { id: Buffer; peer: PeerInfo }>();
   private readonly rankOfId = new Map<string, number>();
+  private readonly auth: RootAuth | null;
+  /** Connections (routing ids in hex) that proved the job token. */
+  private readonly proven = new Set<string>();
+  /** Connections refused before registering; each is logged once. */
+  private readonly turnedAway = new Set<string>();
   private readonly registered = deferred<void>();
   private readonly readyRanks = new Set<number>();
   /** Members that could read their left neighbour's shared-memory probe. */
@@ -43,6 +54,7 @@ export class RootControl implements ControlPlane {
 
   constructor(private readonly router: Router, private readonly o: RootControlOptions) {
     this.outbox = new Outbox(router);
+    this.auth = o.token === null ? null : new RootAuth(o.token);
     if (o.worldSize === 1) this.registered.resolve();
   }
 
@@ -71,6 +83,10 @@ export class RootControl implements ControlPlane {
 
   welcome(peers: PeerInfo[]): void {
     this.phase = 'link';
+    const hosts = new Set(peers.map((p) => p.hostKey)).size;
+    if (this.o.token === null && hosts > 1) {
+      this.o.warn(`the group spans ${hosts} hosts without a job token: anyone who can reach ${this.o.endpoint} or the ring's ports can join or feed a run (set RWP_JOB_TOKEN)`);
+    }
     this.sendAll({ t: 'welcome', peers });
   }
 
@@ -126,6 +142,7 @@ export class RootControl implements ControlPlane {
 
   private handle(id: Buffer, body: Buffer | undefined, extraParts: number): void {
     const rank = this.rankOfId.get(id.toString('hex'));
+    if (rank === undefined && !this.admit(id, body, extraParts)) return;
     let msg: ToRoot;
     try {
       if (body === undefined || extraParts > 0) throw new Error('control message must have exactly one part');
@@ -151,9 +168,38 @@ export class RootControl implements ControlPlane {
     }
   }
 
+  /**
+   * Whether a message from a connection that has not registered may be decoded. With a job token,
+   * only once the connection has proven it: until then its messages are steps of the
+   * challenge-response, checked by length and magic alone.
+   */
+  private admit(id: Buffer, body: Buffer | undefined, extraParts: number): boolean {
+    const key = id.toString('hex');
+    if (this.turnedAway.has(key)) return false;
+    if (this.auth === null) {
+      if (body === undefined || !isAuthMessage(body)) return true;
+      this.turnAway(id, 'it proves a job token but this group has none (RWP_JOB_TOKEN is unset on rank 0)');
+      return false;
+    }
+    if (this.proven.has(key)) return true;
+    const step = body === undefined || extraParts > 0 ? { refused: 'it sent a control message without proving the job token' } : this.auth.step(id, body);
+    if (step === 'ok') this.proven.add(key);
+    else if ('reply' in step) this.outbox.push([id, step.reply]);
+    else this.turnAway(id, step.refused);
+    return false;
+  }
+
+  private turnAway(id: Buffer, why: string): void {
+    this.turnedAway.add(id.toString('hex'));
+    const ours = `a connection from ${this.o.addresses.of(id)}: ${why}`;
+    this.refusals.push(ours);
+    this.o.warn(`rendezvous at ${this.o.endpoint} refused ${ours}`);
+    this.send(id, { t: 'refused', reason: why });
+  }
+
   private hello(id: Buffer, msg: Extract<ToRoot, { t: 'hello' }>): void {
     const p = msg.peer;
-    const who = `rank ${p.rank} (pid ${p.pid} on ${p.host})`;
+    const who = `rank ${p.rank} (pid ${p.pid} on ${p.host}, from ${this.o.addresses.of(id)})`;
     const refuse = (reason: string, ours: string) => {
       this.refusals.push(ours);
       this.o.warn(`rendezvous at ${this.o.endpoint} refused ${who}: ${ours}`);

@@ -17,16 +17,33 @@ function heartbeat(timeoutMs: number): { heartbeatInterval: number; heartbeatTim
   return { heartbeatInterval: HEARTBEAT_INTERVAL_MS, heartbeatTimeout: Math.max(HEARTBEAT_INTERVAL_MS, Math.min(HEARTBEAT_TIMEOUT_MS, timeoutMs)) };
 }
 
+/** ZAP domain of rank 0's socket: with one set, ZeroMQ asks PeerAddresses about each connection. */
+const ZAP_DOMAIN = 'rwp';
+/**
+ * ZeroMQ's PLAIN mechanism only to carry the routing id to the ZAP handler; the password is no
+ * secret (the job token is proven by control-auth.ts).
+ */
+const PLAIN_PASSWORD = 'rwp';
+
 /**
  * High-water marks are off on the control sockets: messages are few and small, and a full pipe
  * would stop the I/O thread from answering pings, which would look like a dead peer.
  */
 export function controlServerSocket(context: zmq.Context): zmq.Router {
-  return new zmq.Router({ context, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0 });
+  return new zmq.Router({ context, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0, plainServer: true, zapDomain: ZAP_DOMAIN });
 }
 
 export function controlClientSocket(context: zmq.Context, routingId: string, timeoutMs: number): zmq.Dealer {
-  return new zmq.Dealer({ context, routingId, linger: 0, sendHighWaterMark: 0, receiveHighWaterMark: 0, ...heartbeat(timeoutMs) });
+  return new zmq.Dealer({
+    context,
+    routingId,
+    linger: 0,
+    sendHighWaterMark: 0,
+    receiveHighWaterMark: 0,
+    plainUsername: routingId,
+    plainPassword: PLAIN_PASSWORD,
+    ...heartbeat(timeoutMs),
+  });
 }
 
 export function errorCode(e: unknown): string | undefined {

@@ -23,6 +23,7 @@ import { shmAllreduce } from '../shm/shm-allreduce.js';
 import { ShmProbe } from '../shm/shm-probe.js';
 import { ShmRegions } from '../shm/shm-regions.js';
 import { controlClientSocket, controlServerSocket, newContext } from '../control/zmq-sockets.js';
+import { PeerAddresses } from '../control/peer-addresses.js';
 
 /**
  * A peer's connection can drop a moment before the abort notice that explains it is read; waiting
@@ -39,6 +40,8 @@ export interface GroupConfig extends GroupAddress {
   chunkBytes: number;
   /** Shared memory for allreduce, if all ranks turn out to see the same /dev/shm. */
   shm: { api: SharedMemory; prefix: string } | null;
+  /** The job token every control and ring connection must prove; null: none. */
+  token: string | null;
   warn: (message: string) => void;
 }
 
@@ -63,6 +66,8 @@ export class GroupCommunicator implements Communicator {
   private readonly links: RingLinks;
   private readonly left: number;
   private readonly control: { kind: 'root'; plane: RootControl; socket: Router } | { kind: 'member'; plane: MemberControl; socket: Dealer };
+  /** Rank 0: where its control connections come from. */
+  private readonly addresses: PeerAddresses | null = null;
   /** Set once the ring is linked. */
   private ring: RingContext | null = null;
   /** Set when allreduce goes through shared memory. */
@@ -79,6 +84,7 @@ export class GroupCommunicator implements Communicator {
     this.left = mod(cfg.rank - 1, cfg.worldSize);
     this.links = new RingLinks(
       { rank: cfg.rank, worldSize: cfg.worldSize, left: this.left, right: mod(cfg.rank + 1, cfg.worldSize), runId: cfg.runId, runHash: runIdHash(cfg.runId) },
+      cfg.token,
       (peer, why) => this.peerLost(peer, why),
       (why) => cfg.warn(`ring listener of rank ${cfg.rank}: ${why}`),
       (e) => this.raise(this.faultFrom(e), this.rank === 0 || this.joined),
@@ -87,17 +93,22 @@ export class GroupCommunicator implements Communicator {
     if (cfg.rank === 0) {
       const socket = controlServerSocket(context);
       const endpoint = endpointOf(cfg.masterAddr, cfg.masterPort);
-      const plane = new RootControl(socket, { runId: cfg.runId, worldSize: cfg.worldSize, endpoint, warn: cfg.warn, onFault });
+      this.addresses = new PeerAddresses(context);
+      const plane = new RootControl(socket, { runId: cfg.runId, worldSize: cfg.worldSize, endpoint, token: cfg.token, addresses: this.addresses, warn: cfg.warn, onFault });
+      for (const failure of ['handshake:error:protocol', 'handshake:error:other'] as const) {
+        socket.events.on(failure, (e) => cfg.warn(`rendezvous at ${endpoint} dropped a connection that failed ZeroMQ's handshake (${e.error.message}): not a rank of this rwp version`));
+      }
       this.control = { kind: 'root', plane, socket };
     } else {
       // A fresh routing id per process, so a stale process claiming the same rank gets its own reply.
       const socket = controlClientSocket(context, `${cfg.rank}-${randomBytes(6).toString('hex')}`, cfg.timeoutMs);
-      this.control = { kind: 'member', plane: new MemberControl(socket, { rank: cfg.rank, onFault }), socket };
+      this.control = { kind: 'member', plane: new MemberControl(socket, { rank: cfg.rank, token: cfg.token, onFault }), socket };
     }
   }
 
   /** Binds, meets the other ranks and links the ring; rejects with a CollectiveError('rendezvous'). */
   async establish(): Promise<void> {
+    await this.addresses?.start();
     this.control.plane.start();
     const { cfg } = this;
     const probe = cfg.shm === null ? null : new ShmProbe(cfg.shm.api, cfg.shm.prefix, cfg.rank);
@@ -304,5 +315,6 @@ export class GroupCommunicator implements Communicator {
     this.probe?.release();
     if (this.cfg.ipc !== null) removeIpcSocket(this.cfg.ipc.dir, this.cfg.ipc.path);
     await this.control.plane.close(true);
+    this.addresses?.close();
   }
 }

@@ -90,7 +90,7 @@ export async function rendezvous(s: GroupSetup): Promise<Linked> {
   try {
     peers = await member.waitWelcome();
   } catch (e) {
-    throw new PeerError(0, `rank 0 at ${endpoint} refused this process: ${(e as Error).message}`);
+    throw new PeerError(0, `cannot join the group at ${endpoint}: ${(e as Error).message}`);
   }
   s.onJoined();
   s.watchRoot(s.control.socket);

@@ -17,6 +17,10 @@ export const enum FrameKind {
   /** Shared-memory allreduce: the frame only says that a chunk is ready in the sender's region. */
   ShmReadySum = 6,
   ShmReadyMean = 7,
+  /** Job-token handshake at set-up, before the link frames: a fresh nonce... */
+  Challenge = 8,
+  /** ...and the HMAC that proves the token over both sides' nonces. */
+  Proof = 9,
 }
 
 const KIND_NAMES: Record<number, string> = {
@@ -27,6 +31,8 @@ const KIND_NAMES: Record<number, string> = {
   [FrameKind.BroadcastDone]: 'broadcast-done',
   [FrameKind.ShmReadySum]: 'allreduce(sum) in shared memory',
   [FrameKind.ShmReadyMean]: 'allreduce(mean) in shared memory',
+  [FrameKind.Challenge]: 'job-token challenge',
+  [FrameKind.Proof]: 'job-token proof',
 };
 
 /** Bytes that follow a header: `count` float32, except for notices of data in shared memory. */

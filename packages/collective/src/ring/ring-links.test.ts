@@ -24,6 +24,7 @@ test('links fall back to tcp when the ipc address is unreachable, and turn stran
     (id) =>
       new RingLinks(
         id,
+        null,
         (peer, why) => lost.push(`${id.rank} lost ${peer}: ${why}`),
         (why) => strangers.push(why),
         (e) => badFrames.push(e),
@@ -64,7 +65,7 @@ test('links fall back to tcp when the ipc address is unreachable, and turn stran
 test('with data ports, each rank listens within the range and says so when it is full', { timeout: 30_000 }, async () => {
   const first = await freePort();
   const ports = { first, last: first + 1 };
-  const links = [0, 1, 2].map((rank) => new RingLinks({ ...ids('ports-test')[0], rank, worldSize: 3 }, () => undefined, () => undefined, () => undefined));
+  const links = [0, 1, 2].map((rank) => new RingLinks({ ...ids('ports-test')[0], rank, worldSize: 3 }, null, () => undefined, () => undefined, () => undefined));
   try {
     const bound: number[] = [];
     for (const l of links.slice(0, 2)) bound.push(Number((await l.listen(null, '127.0.0.1', ports)).tcp.split(':').pop()));

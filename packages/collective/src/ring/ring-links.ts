@@ -1,10 +1,14 @@
 import { unlinkSync } from 'node:fs';
 import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
-import { formatPortRange, type PortRange } from '@rwp/process-group';
-import { checkHeader, encodeHeader, FrameKind, HEADER_BYTES, type FrameError, type FrameHeader } from './frame.js';
+import { formatPortRange, NONCE_BYTES, newNonce, PROOF_BYTES, proofMatches, proofOf, type PortRange } from '@rwp/process-group';
+import { checkHeader, decodeHeader, encodeHeader, FrameKind, HEADER_BYTES, type FrameError, type FrameHeader } from './frame.js';
 import { FrameReader } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
 import { PeerError } from '../group/peer-error.js';
+import { authFrame, authHeader, Incoming, peerOf, RING_CONTEXT } from './link-auth.js';
+
+/** How long an accepted connection may take to complete its set-up before it is turned away. */
+const GREETING_MS = 10_000;
 
 export interface LinkIdentity {
   rank: number;
@@ -27,7 +31,8 @@ export function linkHeader(id: LinkIdentity, sender: number): FrameHeader {
  * this rank listens (ipc: a unix socket in the run's directory; tcp: the reachable address) and
  * its right neighbour connects to receive from it, while it connects to its left neighbour to
  * receive from that one. The receiving side reads with a FrameReader; only a connection whose
- * first frame is the expected rank's link frame of this run is written to.
+ * first frame is the expected rank's link frame of this run is written to. With a job token, both
+ * sides first prove it (link-auth.ts).
  */
 export class RingLinks {
   readonly reader: FrameReader;
@@ -41,6 +46,8 @@ export class RingLinks {
 
   constructor(
     private readonly id: LinkIdentity,
+    /** The job token both ends of a link must prove; null: none. */
+    private readonly token: string | null,
     /** A link's connection ended: that neighbour is gone. */
     private readonly onLost: (peer: number, why: string) => void,
     /** A connection that is not our right neighbour of this run was turned away. */
@@ -78,12 +85,23 @@ export class RingLinks {
 
   /**
    * Connects to the left neighbour at the first of `urls` (ipc:// or tcp://) that accepts, and
-   * introduces this rank; resolves once the left neighbour's link frame has come back.
+   * introduces this rank (after the job-token challenge-response, when there is a token);
+   * resolves once the left neighbour's link frame has come back.
    */
   connectLeft(urls: string[]): Promise<Uint8Array> {
-    const linked = this.reader.expect(linkHeader(this.id, this.id.left), () => new Uint8Array(0));
+    const { left } = this.id;
+    const nonce = this.token === null ? null : newNonce();
+    const listener =
+      nonce === null
+        ? null
+        : Promise.all([
+            this.reader.expect(authHeader(this.id, FrameKind.Challenge, left), () => new Uint8Array(NONCE_BYTES)),
+            this.reader.expect(authHeader(this.id, FrameKind.Proof, left), () => new Uint8Array(PROOF_BYTES)),
+          ]);
+    const linked = this.reader.expect(linkHeader(this.id, left), () => new Uint8Array(0));
+    let url = urls[0];
     const attempt = (i: number) => {
-      const url = urls[i];
+      url = urls[i];
       const target = parseUrl(url);
       const socket = 'path' in target ? netConnect({ path: target.path, onread: this.reader.onread }) : netConnect({ ...target, onread: this.reader.onread });
       this.inSocket = socket;
@@ -100,12 +118,21 @@ export class RingLinks {
       socket.on('close', () => {
         // A socket file this host cannot see (another mount namespace, say): fall back to TCP.
         if (!connected && i + 1 < urls.length && !this.closed) attempt(i + 1);
-        else this.lost(this.id.left, `the link from rank ${this.id.left} at ${url} closed${failure}`);
+        else this.lost(left, `the link from rank ${left} at ${url} closed${failure}`);
       });
-      socket.write(encodeHeader(linkHeader(this.id, this.id.rank)));
+      socket.write(nonce === null ? encodeHeader(linkHeader(this.id, this.id.rank)) : authFrame(this.id, FrameKind.Challenge, nonce));
     };
     attempt(0);
-    return linked;
+    if (listener === null || nonce === null || this.token === null) return linked;
+    const token = this.token;
+    return listener.then(([theirNonce, theirProof]) => {
+      // Ours goes out even when theirs is wrong: the listener then logs the refusal too.
+      this.inSocket!.write(Buffer.concat([authFrame(this.id, FrameKind.Proof, proofOf(token, RING_CONTEXT, 'initiator', theirNonce, nonce)), encodeHeader(linkHeader(this.id, this.id.rank))]));
+      if (!proofMatches(proofOf(token, RING_CONTEXT, 'responder', nonce, theirNonce), theirProof)) {
+        throw new PeerError(left, `the ring listener at ${url} does not hold this job token (RWP_JOB_TOKEN differs), so it is not rank ${left} of this job`);
+      }
+      return linked;
+    });
   }
 
   /** Resolves with the writer to the right neighbour once it has connected and introduced itself. */
@@ -162,40 +189,70 @@ export class RingLinks {
     });
   }
 
+  /**
+   * A connection to this rank's listener: it gets the link to the right neighbour once it has
+   * proven the job token and introduced itself as that rank of this run. Connections that do not
+   * are turned away, each with a line naming its address and why; so are late ones, once the
+   * link is taken.
+   */
   private accept(socket: Socket): void {
-    if (this.closed || this.writerSocket !== null) {
+    if (this.closed) {
       socket.destroy();
       return;
     }
     this.accepted.add(socket);
     socket.setNoDelay(true);
     socket.on('error', () => undefined);
-    let hello = Buffer.alloc(0);
-    const onData = (chunk: Buffer) => {
-      hello = Buffer.concat([hello, chunk]);
-      if (hello.length < HEADER_BYTES) return;
-      socket.off('data', onData);
-      const why = this.checkHello(hello);
-      if (why !== null || this.writerSocket !== null) {
-        this.onStranger(why ?? 'a second connection claimed to be the right neighbour');
-        this.accepted.delete(socket);
-        socket.destroy();
-        return;
-      }
-      this.adoptRight(socket);
-    };
-    socket.on('data', onData);
     socket.on('close', () => this.accepted.delete(socket));
+    const from = peerOf(socket);
+    const incoming = new Incoming(socket);
+    const turnAway = (why: string) => {
+      incoming.detach();
+      this.onStranger(`turned away a connection from ${from}: ${why}`);
+      this.accepted.delete(socket);
+      socket.destroy();
+    };
+    const timer = setTimeout(() => turnAway(`it did not complete the link set-up within ${GREETING_MS / 1000} s`), GREETING_MS);
+    void this.greet(socket, incoming).then((why) => {
+      clearTimeout(timer);
+      if (socket.destroyed) return;
+      if (why === null && incoming.detach() > 0) why = 'it sent data after its link frame, before this rank answered';
+      if (why === null && this.writerSocket !== null) why = `the link to rank ${this.id.right} is already taken`;
+      if (why !== null || this.closed) turnAway(why ?? 'this rank is closing');
+      else this.adoptRight(socket);
+    });
   }
 
-  private checkHello(hello: Buffer): string | null {
-    try {
-      checkHeader(hello.subarray(0, HEADER_BYTES), linkHeader(this.id, this.id.right), this.id.runId);
-    } catch (e) {
-      return `turned away a connection: ${(e as Error).message}`;
+  /** Runs a connection's set-up: the challenge-response when there is a token, then its link frame. Null when all is right, else why not. */
+  private async greet(socket: Socket, incoming: Incoming): Promise<string | null> {
+    const right = this.id.right;
+    const first = await incoming.read(HEADER_BYTES);
+    const kind = decodeHeader(first)?.kind;
+    if (this.token === null) {
+      if (kind === FrameKind.Challenge) return 'it proves a job token but this rank has none (RWP_JOB_TOKEN is unset here)';
+      return this.checkFrame(first, linkHeader(this.id, right));
     }
-    // The right neighbour sends nothing after its link frame.
-    return hello.length === HEADER_BYTES ? null : `turned away a connection that sent ${hello.length - HEADER_BYTES} bytes after its link frame`;
+    if (kind === FrameKind.Link) return 'it sent no job-token challenge (is RWP_JOB_TOKEN unset there?)';
+    const bad = this.checkFrame(first, authHeader(this.id, FrameKind.Challenge, right));
+    if (bad !== null) return bad;
+    const theirNonce = await incoming.read(NONCE_BYTES);
+    const nonce = newNonce();
+    socket.write(Buffer.concat([authFrame(this.id, FrameKind.Challenge, nonce), authFrame(this.id, FrameKind.Proof, proofOf(this.token, RING_CONTEXT, 'responder', theirNonce, nonce))]));
+    const proofHead = this.checkFrame(await incoming.read(HEADER_BYTES), authHeader(this.id, FrameKind.Proof, right));
+    if (proofHead !== null) return proofHead;
+    if (!proofMatches(proofOf(this.token, RING_CONTEXT, 'initiator', nonce, theirNonce), await incoming.read(PROOF_BYTES))) {
+      return 'it does not hold the job token (RWP_JOB_TOKEN differs)';
+    }
+    return this.checkFrame(await incoming.read(HEADER_BYTES), linkHeader(this.id, right));
+  }
+
+  private checkFrame(head: Buffer, want: FrameHeader): string | null {
+    try {
+      checkHeader(head, want, this.id.runId);
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
   }
 
   private adoptRight(socket: Socket): void {

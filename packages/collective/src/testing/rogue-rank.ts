@@ -2,7 +2,7 @@
 // 0 one corrupted allreduce frame (RWP_TEST_ROGUE says how) and waits for the group's abort.
 import { connect as netConnect, createServer, type Socket } from 'node:net';
 import { hostname } from 'node:os';
-import { resolveProcessGroup, runIdHash } from '@rwp/process-group';
+import { jobTokenFromEnv, resolveProcessGroup, runIdHash } from '@rwp/process-group';
 import { MemberControl } from '../control/control-member.js';
 import { encodeHeader, FrameKind, HEADER_BYTES, type FrameHeader } from '../ring/frame.js';
 import { parseUrl } from '../ring/ring-links.js';
@@ -34,6 +34,7 @@ const link = encodeHeader({ runHash, seq: 0, kind: FrameKind.Link, sender: pg.ra
 const dealer = controlClientSocket(newContext(), `rogue-${process.pid}`, pg.timeoutMs);
 const plane = new MemberControl(dealer, {
   rank: pg.rank,
+  token: jobTokenFromEnv(),
   onFault: (f) => {
     say('aborted', { peer: f.peer, detail: f.detail });
     dealer.close();
