@@ -82,8 +82,8 @@ test('--dry-run prints each rank environment for node 1 of 2 and starts nothing'
   const blocks = r.stdout.split(/^# rank /m).slice(1);
   assert.equal(blocks.length, 2);
   const expected = [
-    { RANK: '2', LOCAL_RANK: '0', CUDA_VISIBLE_DEVICES: '5' },
-    { RANK: '3', LOCAL_RANK: '1', CUDA_VISIBLE_DEVICES: '7' },
+    { RANK: '2', LOCAL_RANK: '0', CUDA_VISIBLE_DEVICES: '5', RWP_GPU: '5' },
+    { RANK: '3', LOCAL_RANK: '1', CUDA_VISIBLE_DEVICES: '7', RWP_GPU: '7' },
   ];
   blocks.forEach((block, i) => {
     const env = Object.fromEntries([...block.matchAll(/^(?:env )?\s*([A-Z_]+)=(\S*) \\$/gm)].map((m) => [m[1], m[2]]));
