@@ -9,7 +9,7 @@ export interface LoadOptions {
   dataset: DatasetName;
   /** Data directory; optional for fashion-mnist (Debian's location) and synthetic. */
   dir?: string;
-  /** imagefolder: side of the square images (shorter side resized to it, centre crop). Default 224. */
+  /** Side of the square images: imagefolder resizes the shorter side to it and crops the centre (default 224); synthetic makes them at it (default 32). */
   imageSize?: number;
   synthetic?: SyntheticOptions;
 }
@@ -25,7 +25,7 @@ export async function loadDataset(opts: LoadOptions): Promise<Dataset> {
     case 'imagefolder':
       return loadImageFolder(opts.dir, opts.imageSize ?? 224);
     case 'synthetic':
-      return makeSynthetic(opts.synthetic);
+      return makeSynthetic(opts.imageSize === undefined ? opts.synthetic : { height: opts.imageSize, width: opts.imageSize, ...opts.synthetic });
     default:
       throw new DataError(`unknown dataset '${String(opts.dataset)}' (${DATASET_NAMES.join(', ')})`);
   }

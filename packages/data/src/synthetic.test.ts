@@ -40,3 +40,10 @@ test('synthetic classes are learnable: nearest class mean classifies the test sp
   }
   assert.ok(correct / ds.test.count > 0.9, `accuracy ${correct}/${ds.test.count}`);
 });
+
+test('synthetic images are made at data.image_size when it is given, 32x32 otherwise', async () => {
+  const sized = await loadDataset({ dataset: 'synthetic', imageSize: 8, synthetic: { trainCount: 4, testCount: 2 } });
+  assert.deepEqual([sized.train.height, sized.train.width, sized.train.channels], [8, 8, 3]);
+  const plain = await loadDataset({ dataset: 'synthetic', synthetic: { trainCount: 4, testCount: 2 } });
+  assert.deepEqual([plain.train.height, plain.train.width], [32, 32]);
+});

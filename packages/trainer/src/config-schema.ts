@@ -47,7 +47,7 @@ export const SCHEMA = {
     batch_size: field(int({ min: 1 }), 128, 'Mini-batch size per rank.'),
     augment: field(bool(), false, 'Random crop (padding 4) and horizontal flip, as the original does on CIFAR.'),
     cutout: field(bool(), false, 'Cutout, a 16x16 square zeroed with p 0.5, after normalisation.'),
-    image_size: field(int({ min: 8 }), 224, 'Side of the square images an image folder is resized and cropped to.'),
+    image_size: field(orNull(int({ min: 4 })), null, 'Side of the square images: an image folder is resized and cropped to it (null: 224), synthetic images are made at it (null: 32; small sides make quick checks on slow backends).'),
     prefetch: field(bool(), true, 'Prepare the next batch in a worker thread while the current step computes.'),
     limit_train: field(orNull(int({ min: 1 })), null, 'Use only the first N training images (smoke runs).'),
     limit_test: field(orNull(int({ min: 1 })), null, 'Use only the first N test images (smoke runs).'),

@@ -116,7 +116,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
       `rank ${comm.rank} of ${comm.worldSize} ready${comm.worldSize > 1 ? `; allreduce over ${dataPath}` : ''}`,
     );
 
-    const ds = await loadDataset({ dataset: config.data.dataset, dir: config.data.dir ?? undefined, imageSize: config.data.image_size });
+    const ds = await loadDataset({ dataset: config.data.dataset, dir: config.data.dir ?? undefined, imageSize: config.data.image_size ?? undefined });
     const trainCount = Math.min(ds.train.count, config.data.limit_train ?? Infinity);
     const plan = planRun(config, comm.worldSize, trainCount);
     const model = buildModel({ arch: config.model.arch, inputShape: [ds.train.height, ds.train.width, ds.train.channels], numClasses: ds.numClasses, seed: config.seed });
