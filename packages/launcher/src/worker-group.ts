@@ -21,6 +21,8 @@ export interface GroupContext {
   output: CombinedOutput;
   logger: Logger;
   graceMs: number;
+  /** Hears of the first worker to fail, as the group starts stopping the others. */
+  onFailure?: (failure: WorkerFailure) => void;
 }
 
 /** How long to wait for output pipes that an escaped process may hold open. */
@@ -127,6 +129,7 @@ export class WorkerGroup {
       `rank ${w.spec.rank} (pid ${w.pid ?? 'none'}) ${describeExit(exit)}; stopping the other ${others} worker(s)`,
     );
     this.stop('SIGTERM');
+    this.ctx.onFailure?.(this.failure);
   }
 
   /** Workers whose process group still has a running (not zombie) process. */

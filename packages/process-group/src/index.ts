@@ -7,5 +7,6 @@ export { runIdHash, runKey } from './run-key.js';
 export { freePort, listenThenClose } from './free-port.js';
 export { dataPortsFromEnv, formatPortRange, parsePortRange, type PortRange } from './port-range.js';
 export { jobTokenFromEnv, NONCE_BYTES, newJobToken, newNonce, PROOF_BYTES, proofMatches, proofOf, type ProofRole } from './job-token.js';
+export { Incoming } from './incoming.js';
 export { exitWithLauncher } from './exit-with-launcher.js';
 export { isRunning, liveProcessGroups, processGroupOf } from './os-process-groups.js';

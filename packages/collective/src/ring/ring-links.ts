@@ -1,11 +1,11 @@
 import { unlinkSync } from 'node:fs';
 import { connect as netConnect, createServer, type Server, type Socket } from 'node:net';
-import { formatPortRange, NONCE_BYTES, newNonce, PROOF_BYTES, proofMatches, proofOf, type PortRange } from '@rwp/process-group';
+import { formatPortRange, Incoming, NONCE_BYTES, newNonce, PROOF_BYTES, proofMatches, proofOf, type PortRange } from '@rwp/process-group';
 import { checkHeader, decodeHeader, encodeHeader, FrameKind, HEADER_BYTES, type FrameError, type FrameHeader } from './frame.js';
 import { FrameReader } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
 import { PeerError } from '../group/peer-error.js';
-import { authFrame, authHeader, Incoming, peerOf, RING_CONTEXT } from './link-auth.js';
+import { authFrame, authHeader, peerOf, RING_CONTEXT } from './link-auth.js';
 
 /** How long an accepted connection may take to complete its set-up before it is turned away. */
 const GREETING_MS = 10_000;
@@ -216,7 +216,7 @@ export class RingLinks {
     void this.greet(socket, incoming).then((why) => {
       clearTimeout(timer);
       if (socket.destroyed) return;
-      if (why === null && incoming.detach() > 0) why = 'it sent data after its link frame, before this rank answered';
+      if (why === null && incoming.detach().length > 0) why = 'it sent data after its link frame, before this rank answered';
       if (why === null && this.writerSocket !== null) why = `the link to rank ${this.id.right} is already taken`;
       if (why !== null || this.closed) turnAway(why ?? 'this rank is closing');
       else this.adoptRight(socket);
