@@ -3,11 +3,11 @@
 // loss and count leave the device together, in one read.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
+import type { Batch as Pixels } from '@rwp/data';
 import type { FlatVars } from './params.js';
 
-export interface Batch {
-  x: Float32Array;
-  y: Int32Array;
+/** A batch as the data package makes it, with the image shape the model takes it in. */
+export interface Batch extends Pixels {
   shape: [number, number, number];
 }
 
