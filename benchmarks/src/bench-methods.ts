@@ -2,9 +2,13 @@
 import { methodLabel } from '@rwp/report';
 import type { MethodName } from '@rwp/trainer';
 
+/** Who runs a method: the project's rwp-train, or the PyTorch reference (optimizers_pytorch.py). */
+export type Impl = 'rwp' | 'pytorch';
+
 export interface MethodSpec {
-  /** Short key used in run names: sgd, sam, rwp-seq, rwp-par, ... */
+  /** Short key used in run names: sgd, sam, rwp-seq, rwp-par, pt-sgd, ... */
   key: string;
+  impl: Impl;
   method: MethodName;
   nproc: number;
   /** As the charts name it (the same as rwp-plot --label method, or the control it is). */
@@ -16,12 +20,25 @@ export interface MethodSpec {
 }
 
 function spec(key: string, method: MethodSpec['method'], nproc: number, batchesPerStep: number, sets: string[] = [], label?: string): MethodSpec {
-  return { key, method, nproc, label: label ?? methodLabel({ method: { name: method }, world_size: nproc }), batchesPerStep, sets };
+  return { key, impl: 'rwp', method, nproc, label: label ?? methodLabel({ method: { name: method }, world_size: nproc }), batchesPerStep, sets };
 }
 
-/** SGD, SAM, RWP in sequence on one rank, RWP in parallel on nprocRwp ranks. */
-export function methodSpecs(nprocRwp: number): MethodSpec[] {
-  return [spec('sgd', 'sgd', 1, 1), spec('sam', 'sam', 1, 1), spec('rwp-seq', 'rwp', 1, 2), spec('rwp-par', 'rwp', nprocRwp, nprocRwp)];
+function pytorch(s: MethodSpec): MethodSpec {
+  return { ...s, key: `pt-${s.key}`, impl: 'pytorch', label: `${s.label}, pytorch` };
+}
+
+/**
+ * SGD, SAM, RWP in sequence on one rank, RWP in parallel on nprocRwp ranks; with `withPyTorch`
+ * the reference's SGD, SAM and parallel RWP, each beside rwp's, so that repeatOrder interleaves them.
+ */
+export function methodSpecs(nprocRwp: number, withPyTorch = false): MethodSpec[] {
+  const [sgd, sam, seq, par] = [spec('sgd', 'sgd', 1, 1), spec('sam', 'sam', 1, 1), spec('rwp-seq', 'rwp', 1, 2), spec('rwp-par', 'rwp', nprocRwp, nprocRwp)];
+  return withPyTorch ? [sgd, pytorch(sgd), sam, pytorch(sam), seq, par, pytorch(par)] : [sgd, sam, seq, par];
+}
+
+/** The key of the SGD run that `s`'s ratios are taken against: the same implementation's. */
+export function sgdKeyOf(s: MethodSpec): string {
+  return s.impl === 'pytorch' ? 'pt-sgd' : 'sgd';
 }
 
 /**

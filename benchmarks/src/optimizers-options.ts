@@ -16,6 +16,9 @@ export interface OptimizersOptions {
   limitTrain?: number;
   set: string[];
   json: boolean;
+  /** Run the PyTorch reference beside rwp's runs, with this python. */
+  pytorch: boolean;
+  python: string;
   out?: string;
   runsDir?: string;
 }
@@ -38,6 +41,8 @@ export function parseOptimizersOptions(argv: string[]): OptimizersOptions {
     .option('--seed <n>', 'seed of every run', wholeNumber(0), 0)
     .option('--limit-train <n>', 'data.limit_train: use only the first N training images (smoke runs)', wholeNumber(1))
     .option('--set <key=value>', 'extra config override for every run; repeat for several', keyValue, [])
+    .option('--pytorch', "also run PyTorch's SGD, SAM and parallel RWP (gloo) on the same model, data, batch and steps, interleaved with rwp's runs (benchmarks/optimizers_pytorch.py; fashion-mnist, mlp or cnn)", false)
+    .option('--python <path>', 'python with torch for --pytorch', '/usr/bin/python3')
     .option('--json', 'print one JSON object per method instead of the table', false)
     .option('--out <dir>', 'where results.json, the charts and report.md go (default benchmarks/results/optimizers-<time>)')
     .option('--runs-dir <dir>', 'where the training runs go (default runs/bench-optimizers-<time>)')

@@ -29,20 +29,35 @@ function rows(results: MethodResult[]): string[][] {
   ]);
 }
 
-/** The plain-text table printed to stdout. */
+const SIDE_HEAD = ['method', 'ranks', 'rwp ms', 'rwp x SGD', 'pytorch ms', 'pytorch x SGD', 'rwp ms / pytorch ms'];
+const SIDE_RIGHT = SIDE_HEAD.map((_, i) => i > 0);
+
+/** With --pytorch: each method rwp and the reference both ran, their steps and ratios to their own SGD side by side. */
+export function sideBySideRows(results: MethodResult[]): string[][] {
+  return results
+    .filter((pt) => pt.impl === 'pytorch')
+    .flatMap((pt) => {
+      const own = results.find((r) => r.impl === 'rwp' && r.method === pt.method && r.nproc === pt.nproc);
+      if (!own) return [];
+      return [[own.label, String(own.nproc), fixed(own.step_ms_median, 1), fixed(own.ratio_to_sgd, 2), fixed(pt.step_ms_median, 1), fixed(pt.ratio_to_sgd, 2), fixed(own.step_ms_median / pt.step_ms_median, 2)]];
+    });
+}
+
+/** The plain-text table printed to stdout, and with --pytorch the side-by-side one under it. */
 export function textTable(results: MethodResult[]): string {
-  return plainTable(HEAD, rows(results));
+  const side = sideBySideRows(results);
+  return plainTable(HEAD, rows(results)) + (side.length ? '\n' + plainTable(SIDE_HEAD, side) : '');
 }
 
 /** Per method: how its median step differs from SGD's, part by part, and what that points to. */
 export function timeBreakdownLines(results: MethodResult[]): string[] {
-  const sgd = results.find((r) => r.method === 'sgd');
+  const sgd = results.find((r) => r.method === 'sgd' && r.impl === 'rwp');
   if (!sgd) return [];
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const delta = (a: number, b: number) => `${a - b >= 0 ? '+' : ''}${(a - b).toFixed(1)}`;
   const others = (r: MethodResult) => (r.other_cores === null ? '' : ` Other processes used ${r.other_cores.toFixed(2)} cores during these runs (${sgd.other_cores?.toFixed(2)} during SGD's).`);
   return results
-    .filter((r) => r !== sgd)
+    .filter((r) => r !== sgd && r.impl === 'rwp')
     .map((r) => {
       let text =
         `- **${r.label}**: ${ms(r.step_ms_median)}, ${r.ratio_to_sgd.toFixed(2)}x SGD (${delta(r.step_ms_median, sgd.step_ms_median)} ms). ` +
@@ -79,6 +94,19 @@ export function repeatRows(results: MethodResult[]): string[][] {
       others.length ? `${Math.min(...others).toFixed(2)}-${Math.max(...others).toFixed(2)}` : '–',
     ];
   });
+}
+
+function sideBySide(results: MethodResult[]): string[] {
+  const side = sideBySideRows(results);
+  if (!side.length) return [];
+  return [
+    '## rwp beside PyTorch',
+    '',
+    markdownTable(SIDE_HEAD, side, SIDE_RIGHT),
+    "Each implementation's ratios are to its own SGD in the same repeat (medians of the pair-by-pair ratios); the runs alternated. " +
+      'PyTorch: benchmarks/optimizers_pytorch.py, Debian\'s torch, one thread per process, gloo allreduce of one flat gradient.',
+    '',
+  ];
 }
 
 export interface OptimizersMeta {
@@ -131,6 +159,7 @@ export async function writeOptimizersReport(out: string, results: MethodResult[]
       'time spent idle for a slower rank. images/s: images one step consumes over all ranks, per second at the median step. ' +
       'other procs: CPU that other processes on the host used during the runs, in cores (mean over repeats; see Runs).',
     '',
+    ...sideBySide(results),
     markdownImage('time per optimizer step', 'step-times.png'),
     '',
     `## Where the time goes`,

@@ -1,6 +1,6 @@
 // From the timed runs of bench:optimizers to one result per method.
 import { mean } from '@rwp/report';
-import type { MethodSpec } from './bench-methods.js';
+import { sgdKeyOf, type Impl, type MethodSpec } from './bench-methods.js';
 import type { CpuShare } from './host-cpu.js';
 import { groupSteps, pairedRatio, stepStats, type GroupStep, type StepRecord, type StepStats } from './step-breakdown.js';
 
@@ -19,12 +19,14 @@ export interface TimedRun {
 /** What --json prints for each method. */
 export interface MethodResult extends StepStats {
   method: MethodSpec['method'];
+  /** rwp, or the PyTorch reference; its ratios are to its own SGD and SAM. */
+  impl: Impl;
   label: string;
   nproc: number;
   batch_per_rank: number;
   images_per_step: number;
   repeats: number;
-  /** Median over repeats of (this method's median step / SGD's median step in the same repeat). */
+  /** Median over repeats of (this method's median step / the same impl's SGD median step in the same repeat). */
   ratio_to_sgd: number;
   ratio_to_sgd_by_repeat: number[];
   /** The same against SAM: the claim is that parallel RWP takes about half of SAM's time. */
@@ -48,8 +50,6 @@ export function methodResults(specs: MethodSpec[], runs: TimedRun[], warmup: num
     );
   }
   const perRepeat = (key: string) => grouped.get(key)!.map((steps) => stepStats(steps).step_ms_median);
-  const sgd = perRepeat('sgd');
-  const sam = perRepeat('sam');
   const shares = (key: string) => runs.filter((r) => r.spec.key === key).sort((a, b) => a.repeat - b.repeat).map((r) => r.cpu);
   const cpuMean = (key: string, k: keyof CpuShare) => {
     const mine = shares(key);
@@ -59,10 +59,14 @@ export function methodResults(specs: MethodSpec[], runs: TimedRun[], warmup: num
     const repeats = grouped.get(spec.key)!;
     const stats = stepStats(repeats.flat());
     const mine = perRepeat(spec.key);
+    const sgdKey = sgdKeyOf(spec);
+    const sgd = perRepeat(sgdKey);
+    const sam = perRepeat(sgdKey.replace('sgd', 'sam'));
     const images = spec.batchesPerStep * batch;
     const stepMs = stats.step_ms_median;
     return {
       method: spec.method,
+      impl: spec.impl,
       label: spec.label,
       nproc: spec.nproc,
       step_ms_median: stepMs,

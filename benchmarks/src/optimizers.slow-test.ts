@@ -8,12 +8,13 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { readPngChart, readSvgChart } from '@rwp/report/testing';
 import type { MethodResult } from './optimizers-results.js';
+import { pytorchUnavailable } from './optimizers-pytorch.js';
 
 const BENCH = fileURLToPath(new URL('./optimizers.js', import.meta.url));
 const TINY = ['--model', 'mlp', '--dataset', 'synthetic', '--batch', '8', '--limit-train', '64', '--steps', '4', '--warmup', '1'];
 
 const FIELDS = [
-  'method', 'label', 'nproc', 'step_ms_median', 'step_ms_p10', 'step_ms_p90', 'ratio_to_sgd', 'comm_ms_median', 'comm_share', 'images_per_s',
+  'method', 'impl', 'label', 'nproc', 'step_ms_median', 'step_ms_p10', 'step_ms_p90', 'ratio_to_sgd', 'comm_ms_median', 'comm_share', 'images_per_s',
   'compute_ms_median', 'data_ms_median', 'transfer_ms_median', 'wait_ms_median', 'wait_share', 'other_ms_median', 'compute_ms_median_by_rank',
   'step_ms_mean', 'ratio_to_sam', 'ratio_to_sgd_by_repeat', 'step_ms_median_by_repeat', 'steps', 'repeats', 'batch_per_rank', 'images_per_step',
   'cores_used', 'other_cores', 'other_cores_by_repeat',
@@ -78,4 +79,30 @@ test('the table names every method; a run that fails stops the benchmark naming 
   assert.match(bad.stderr, /optim\.lr/, 'the trainer says which key is wrong');
   assert.doesNotMatch(bad.stderr, /\n\s+at /, 'no stack trace');
   assert.ok(!existsSync(join(root, 'bad', 'results.json')));
+});
+
+test('--pytorch: the reference runs beside rwp, interleaved, its rows marked impl pytorch and compared side by side', (t) => {
+  const why = pytorchUnavailable({ model: 'cnn', dataset: 'fashion-mnist', python: '/usr/bin/python3' });
+  if (why) {
+    t.skip(`no PyTorch reference here: ${why}`);
+    return;
+  }
+  const root = mkdtempSync(join(tmpdir(), 'bench-optimizers-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const out = join(root, 'out');
+  const args = ['--model', 'cnn', '--dataset', 'fashion-mnist', '--batch', '8', '--limit-train', '64', '--steps', '3', '--warmup', '1', '--pytorch', '--json'];
+  const r = spawnSync(process.execPath, [BENCH, ...args, '--out', out, '--runs-dir', join(root, 'runs')], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as MethodResult);
+  assert.deepEqual(rows.map((x) => [x.method, x.impl, x.nproc]), [
+    ['sgd', 'rwp', 1], ['sgd', 'pytorch', 1], ['sam', 'rwp', 1], ['sam', 'pytorch', 1], ['rwp', 'rwp', 1], ['rwp', 'rwp', 2], ['rwp', 'pytorch', 2],
+  ]);
+  for (const row of rows) assert.equal(row.steps, 3, `${row.label}: the warm-up step left out`);
+  assert.equal(rows[1].ratio_to_sgd, 1, "PyTorch's SGD is its own baseline");
+  assert.equal(rows[6].compute_ms_median_by_rank.length, 2);
+  assert.ok(rows[6].comm_ms_median > 0, 'the two gloo processes allreduce');
+  const md = readFileSync(join(out, 'report.md'), 'utf8');
+  assert.match(md, /## rwp beside PyTorch/);
+  assert.match(md, /\| rwp, 2 ranks \| 2 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|/);
+  assert.deepEqual(readdirSync(join(out, 'runs', 'pt-rwp-par-r1', 'steps')).sort(), ['rank-0.jsonl', 'rank-1.jsonl']);
 });

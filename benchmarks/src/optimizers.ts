@@ -4,7 +4,9 @@
 // charts and report.md into --out. See step-breakdown.ts for how a step's time is split.
 //
 //   npm run bench:optimizers -- --model cnn --dataset fashion-mnist --steps 200 [--nproc-rwp 2]
-//                               [--repeats 3] [--json] [--out DIR]
+//                               [--repeats 3] [--pytorch] [--json] [--out DIR]
+// --pytorch adds the PyTorch reference's SGD, SAM and parallel RWP (optimizers-pytorch.ts), each
+// run beside rwp's in the same alternating order, so both sets of ratios come from one sitting.
 import { availableParallelism, loadavg } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -15,6 +17,7 @@ import { methodResults, repeatOrder, type TimedRun } from './optimizers-results.
 import { textTable, writeOptimizersReport, type OptimizersMeta } from './optimizers-report.js';
 import { hostDescription, type CpuShare } from './host-cpu.js';
 import { readStepFiles } from './step-files.js';
+import { pytorchUnavailable, runPyTorch } from './optimizers-pytorch.js';
 import { copyRunResults, runTraining, timeStamp, BenchmarkError, writeConfig } from './training-runs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -25,6 +28,8 @@ function cpuNote(cpu: CpuShare | null): string {
 
 async function main(): Promise<void> {
   const o = parseOptimizersOptions(process.argv);
+  const noPyTorch = o.pytorch ? pytorchUnavailable(o) : null;
+  if (noPyTorch) throw new BenchmarkError(noPyTorch);
   const stamp = timeStamp();
   const out = resolve(o.out ?? join(ROOT, 'benchmarks', 'results', `optimizers-${stamp}`));
   const runsDir = resolve(o.runsDir ?? join(ROOT, 'runs', `bench-optimizers-${stamp}`));
@@ -48,7 +53,7 @@ async function main(): Promise<void> {
     train: { epochs: 10000, max_steps: total, checkpoint_every: 10000, step_times: true, eval: false, log_every: 1000 },
   });
 
-  const specs = methodSpecs(o.nprocRwp);
+  const specs = methodSpecs(o.nprocRwp, o.pytorch);
   const timed: TimedRun[] = [];
   const runs: OptimizersMeta['runs'] = [];
   const loads = [loadavg()[0]];
@@ -57,14 +62,16 @@ async function main(): Promise<void> {
     for (const spec of repeatOrder(specs, k)) {
       const name = `${spec.key}-r${k + 1}`;
       process.stderr.write(`bench:optimizers: ${name} (${spec.label}, ${total} steps) ... `);
-      const done = await runTraining({ name, method: spec.method, nproc: spec.nproc, sets: [`method.name=${spec.method}`, ...o.set] }, configPath, runsDir);
+      const done =
+        spec.impl === 'pytorch'
+          ? await runPyTorch(spec, name, o, runsDir)
+          : await runTraining({ name, method: spec.method, nproc: spec.nproc, sets: [`method.name=${spec.method}`, ...o.set] }, configPath, runsDir);
       const ranks = readStepFiles(done.dir, spec.nproc);
       const measured = Math.min(...ranks.map((r) => r.filter((s) => s.step > o.warmup).length));
       if (measured < o.steps) {
         throw new BenchmarkError(`run ${name} recorded ${measured} steps after the warm-up, fewer than --steps ${o.steps} (see ${done.dir})`);
       }
-      const summary = JSON.parse(readFileSync(join(done.dir, 'summary.json'), 'utf8')) as { backend: string };
-      backend = summary.backend;
+      if (spec.impl === 'rwp') backend = (JSON.parse(readFileSync(join(done.dir, 'summary.json'), 'utf8')) as { backend: string }).backend;
       timed.push({ spec, repeat: k, ranks, cpu: done.cpu });
       runs.push({ name, seconds: done.seconds, load_before: done.loadBefore, load_after: done.loadAfter, cpu: done.cpu, dir: done.dir });
       loads.push(done.loadAfter);

@@ -52,8 +52,12 @@ export class BenchmarkError extends Error {
 
 export async function runTraining(run: TrainingRun, config: string, runsDir: string): Promise<FinishedRun> {
   const dir = join(runsDir, run.name);
+  return runProgram(run.name, dir, [process.execPath, ...commandLine(run, config, dir)]);
+}
+
+/** Runs `argv` with RUN_DIR `dir` for its log, timing it and measuring the CPU it and the host used. */
+export async function runProgram(name: string, dir: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<FinishedRun> {
   mkdirSync(dir, { recursive: true });
-  const args = commandLine(run, config, dir);
   const log = createWriteStream(join(dir, 'bench-output.log'));
   const tail: string[] = [];
   const keep = (chunk: Buffer) => {
@@ -64,7 +68,7 @@ export async function runTraining(run: TrainingRun, config: string, runsDir: str
   const loadBefore = loadavg()[0];
   const hostBefore = readHostCpu();
   const t0 = performance.now();
-  const child = spawn('/bin/sh', ['-c', '"$@"; s=$?; times >&3; exit $s', 'sh', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const child = spawn('/bin/sh', ['-c', '"$@"; s=$?; times >&3; exit $s', 'sh', ...argv], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], env });
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   let times = '';
@@ -78,7 +82,7 @@ export async function runTraining(run: TrainingRun, config: string, runsDir: str
   const hostAfter = readHostCpu();
   if (code !== 0) {
     throw new BenchmarkError(
-      `run ${run.name} failed (exit ${code}): node ${args.join(' ')}\n` +
+      `run ${name} failed (exit ${code}): ${argv.join(' ')}\n` +
         `last lines (all in ${join(dir, 'bench-output.log')}):\n  ${tail.map((l) => l.slice(0, 400)).join('\n  ')}`,
     );
   }
