@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { durationText } from './duration-text.js';
 import { formatProgressLine } from './progress-line.js';
-import type { WorkerProgress } from './worker-records.js';
+import type { ProgressRecord } from '@rwp/process-group';
 
-const P: WorkerProgress = { step: 1200, total: 3744, epoch: 3, epochs: 16, loss: 0.41234, lr: 0.048211, images_per_s: 2310.4, eta_s: 252 };
+const P: ProgressRecord = { step: 1200, total: 3744, epoch: 3, epochs: 16, loss: 0.41234, lr: 0.048211, images_per_s: 2310.4, eta_s: 252 };
 
 test('the progress line says step, share done, epoch, loss, lr, images per second and the time left', () => {
   assert.equal(
@@ -22,11 +21,4 @@ test('on a narrow terminal the bar goes first, then img/s, then lr; the line nev
   assert.equal(formatProgressLine(P, 70), 'step 1200/3744 (32%)  epoch 3/16  loss 0.4123  lr 0.0482  ETA 4m12s');
   assert.equal(formatProgressLine(P, 60), 'step 1200/3744 (32%)  epoch 3/16  loss 0.4123  ETA 4m12s');
   assert.equal(formatProgressLine(P, 20), 'step 1200/3744 (32%');
-});
-
-test('durations read as seconds, minutes or hours', () => {
-  assert.equal(durationText(0.4), '0s');
-  assert.equal(durationText(42), '42s');
-  assert.equal(durationText(675), '11m15s');
-  assert.equal(durationText(3900), '1h05m');
 });

@@ -1,5 +1,5 @@
-import { durationText } from './duration-text.js';
-import type { WorkerProgress } from './worker-records.js';
+import { durationText } from '@rwp/process-group';
+import type { ProgressRecord } from '@rwp/process-group';
 
 const BAR_WIDTH = 20;
 
@@ -8,7 +8,7 @@ const BAR_WIDTH = 20;
  * wraps on some terminals, and then the next redraw erases only its second half). What does not
  * fit goes: the bar first, then images per second, then the learning rate.
  */
-export function formatProgressLine(p: WorkerProgress, columns: number): string {
+export function formatProgressLine(p: ProgressRecord, columns: number): string {
   const done = p.total > 0 ? Math.min(1, p.step / p.total) : 0;
   const fill = Math.round(done * BAR_WIDTH);
   const parts: Array<{ text: string; drop?: number } | null> = [

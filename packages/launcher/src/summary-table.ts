@@ -1,5 +1,5 @@
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { durationText } from './duration-text.js';
+import { durationText } from '@rwp/process-group';
 import { shellQuote } from './shell-quote.js';
 import type { RunEnd } from './worker-records.js';
 

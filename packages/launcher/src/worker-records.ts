@@ -1,26 +1,8 @@
 // What the launcher reads out of a worker's log records to show a person: rank 0's progress and
 // the run's end. The fields are rwp-train's (its run-progress.ts and train.ts); a record that lacks
 // them, or comes from another worker program, stays an ordinary log line.
+import type { ProgressRecord, StepSplit } from '@rwp/process-group';
 
-/** A record's `progress` field. */
-export interface WorkerProgress {
-  step: number;
-  total: number;
-  epoch: number;
-  epochs: number;
-  loss: number | null;
-  lr: number;
-  images_per_s: number | null;
-  eta_s: number | null;
-}
-
-/** Milliseconds per step over the run; compute is the step outside communication and data. */
-export interface StepSplit {
-  step_ms: number;
-  compute_ms: number;
-  comm_ms: number;
-  data_ms: number;
-}
 
 /** The run's last record: its summary, where it is, and its time per step. */
 export interface RunEnd {
@@ -62,8 +44,8 @@ const isRunEnd = object({
   timing: orNull(object({ step_ms: number, compute_ms: number, comm_ms: number, data_ms: number })),
 });
 
-export function progressOf(record: Record<string, unknown>): WorkerProgress | null {
-  return isProgress(record.progress) ? (record.progress as WorkerProgress) : null;
+export function progressOf(record: Record<string, unknown>): ProgressRecord | null {
+  return isProgress(record.progress) ? (record.progress as ProgressRecord) : null;
 }
 
 export function runEndOf(record: Record<string, unknown>): RunEnd | null {

@@ -10,3 +10,4 @@ export { jobTokenFromEnv, NONCE_BYTES, newJobToken, newNonce, PROOF_BYTES, proof
 export { Incoming } from './incoming.js';
 export { exitWithLauncher } from './exit-with-launcher.js';
 export { isRunning, liveProcessGroups, processGroupOf } from './os-process-groups.js';
+export { durationText, type ProgressRecord, type StepSplit } from './run-records.js';

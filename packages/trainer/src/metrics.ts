@@ -1,6 +1,7 @@
 // Per-epoch lines in RUN_DIR/metrics.jsonl, the run's summary.json, and per-step times.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
+import type { StepSplit } from '@rwp/process-group';
 
 /** One line of RUN_DIR/metrics.jsonl: the contract with rwp-plot and the benchmarks. */
 export interface EpochMetrics {
@@ -48,13 +49,6 @@ export function truncateMetrics(runDir: string, lastEpoch: number): void {
   writeFileSync(path, kept.map((m) => JSON.stringify(m) + '\n').join(''));
 }
 
-/** Milliseconds per step over a run; compute is what the step spent outside communication and data. */
-export interface StepSplit {
-  step_ms: number;
-  compute_ms: number;
-  comm_ms: number;
-  data_ms: number;
-}
 
 /** The means of metrics lines, each weighted by its steps; null when they hold no step. */
 export function stepSplit(lines: readonly EpochMetrics[]): StepSplit | null {

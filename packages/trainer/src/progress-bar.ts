@@ -1,4 +1,4 @@
-import type { ProgressRecord } from './run-progress.js';
+import { durationText, type ProgressRecord } from '@rwp/process-group';
 
 /** rwp-train's one-line progress bar with ETA when stderr is a terminal; nothing otherwise. */
 export class ProgressBar {
@@ -20,11 +20,4 @@ export class ProgressBar {
   end(): void {
     if (this.enabled) process.stderr.write('\n');
   }
-}
-
-/** 312.4 -> "5m12s"; "?" while there is no estimate. */
-export function durationText(seconds: number | null): string {
-  if (seconds === null || !Number.isFinite(seconds)) return '?';
-  const s = Math.round(seconds);
-  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }

@@ -1,23 +1,11 @@
 // Rank 0's progress through the run: `progress` records in the JSON log at a modest rate, which
 // rwp-launch draws as its bottom line on a terminal, and rwp-train's own bar when it runs alone on one.
 import { readableLogs, type Logger } from './log.js';
-import { durationText, ProgressBar } from './progress-bar.js';
+import { durationText, type ProgressRecord } from '@rwp/process-group';
+import { ProgressBar } from './progress-bar.js';
 import { StepRate } from './step-rate.js';
 
-/** The `progress` field of a log record: the contract with rwp-launch's progress line. */
-export interface ProgressRecord {
-  step: number;
-  total: number;
-  /** Data pass, 1-based, of `epochs`. */
-  epoch: number;
-  epochs: number;
-  /** Mean training loss of this pass so far on rank 0; null before its first clean step. */
-  loss: number | null;
-  lr: number;
-  /** Images per second over every rank, and the seconds left; null until steps after the first few are timed. */
-  images_per_s: number | null;
-  eta_s: number | null;
-}
+export type { ProgressRecord };
 
 export interface RunShape {
   total: number;
