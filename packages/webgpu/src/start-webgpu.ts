@@ -50,7 +50,7 @@ const LIMITS = [
 
 let started: Promise<WebgpuStart> | undefined;
 
-/** Once per process: Dawn reads the Vulkan environment when its instance is created. */
+/** Once per process, on the first call's options: Dawn reads the Vulkan environment when its instance is created. */
 export function startWebgpu(opts: StartOptions): Promise<WebgpuStart> {
   started ??= start(opts);
   return started;
