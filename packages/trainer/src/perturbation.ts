@@ -6,9 +6,12 @@
 export function filterNorms(values: Float32Array, shape: readonly number[]): Float64Array {
   const out = shape[shape.length - 1];
   const sq = new Float64Array(out);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    sq[i % out] += v * v;
+  // Row by row, not sq[i % out]: the same sums in the same order, without a division per element.
+  for (let row = 0; row < values.length; row += out) {
+    for (let j = 0; j < out; j++) {
+      const v = values[row + j];
+      sq[j] += v * v;
+    }
   }
   for (let j = 0; j < out; j++) sq[j] = Math.sqrt(sq[j]);
   return sq;
