@@ -39,11 +39,19 @@ function slots(vars: readonly WeightVar[]): { slots: Slot[]; size: number } {
 export class FlatVars {
   readonly slots: Slot[];
   readonly size: number;
+  /**
+   * What write() uploads from, reused: a fresh array per write cost its page faults every step
+   * (cnn: 2.4 ms CPU a write against 0.7; ResNet-18 uploads 45 MB). Overwriting it is safe: the
+   * variables get copies of its slices, except on the cpu backend, where they get views of it
+   * that the next write replaces in the same call that overwrites them.
+   */
+  private readonly staging: Float32Array;
 
   constructor(vars: readonly WeightVar[]) {
     const s = slots(vars);
     this.slots = s.slots;
     this.size = s.size;
+    this.staging = new Float32Array(s.size);
   }
 
   /** Every value in one read from the device: one transfer, not one per variable. */
@@ -59,9 +67,10 @@ export class FlatVars {
   write(flat: Float32Array): void {
     if (flat.length !== this.size) throw new RangeError(`expected ${this.size} values, got ${flat.length}`);
     if (this.slots.length === 0) return;
+    // A copy: a backend may keep the array it is given, and `flat` changes in place.
+    this.staging.set(flat);
     tf.tidy(() => {
-      // A copy: a backend may keep the array it is given, and `flat` changes in place.
-      const all = tf.tensor1d(flat.slice(), 'float32');
+      const all = tf.tensor1d(this.staging, 'float32');
       for (const s of this.slots) s.variable.write(tf.reshape(tf.slice(all, s.offset, s.size), s.shape));
     });
   }
