@@ -32,8 +32,12 @@ export interface AllreduceResult {
   size_bytes: number;
   nproc: number;
   transport: string;
-  /** The data went through shared memory (ipc on one host, unless --no-shm), not the ring's sockets. */
+  /** Simulated hosts the ranks were spread over (--hosts). */
+  hosts: number;
+  /** Every link's data went through shared memory (ipc on one host, unless --no-shm), none over the ring's sockets. */
   shared_memory: boolean;
+  /** Links whose data went through shared memory (those within a host with ipc); the others used sockets. */
+  shared_memory_links: number;
   chunk_bytes: number;
   iters: number;
   time_us: number;

@@ -1,4 +1,5 @@
-// bench:allreduce end to end: real ranks, both data paths on one host, tcp, and bad flags.
+// bench:allreduce end to end: real ranks, both data paths on one host, tcp, two simulated hosts,
+// and bad flags.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,18 @@ test('--json: one checked result per size, with the data path each run took', ()
       assert.ok(r.time_us > 0 && r.cpu_us_per_rank > 0);
       assert.ok(Math.abs(r.algbw_gbps - r.size_bytes / r.time_us / 1e3) <= 0.002, 'algbw = bytes / time');
       assert.ok(Math.abs(r.busbw_gbps - (r.algbw_gbps * 2 * (r.nproc - 1)) / r.nproc) <= 0.002, 'busbw = algbw 2(N-1)/N');
+    }
+  }
+});
+
+test('--hosts 2: shared memory within each simulated host, sockets between them', { skip: process.getuid?.() === 0 ? undefined : 'needs root' }, () => {
+  for (const [args, links] of [
+    [['--transport', 'ipc'], 2],
+    [['--transport', 'tcp'], 0],
+  ] as const) {
+    for (const r of bench(['--nproc', '4', '--hosts', '2', ...args])) {
+      assert.equal(r.hosts, 2);
+      assert.equal(r.shared_memory_links, links, `${args.join(' ')}: links through shared memory`);
     }
   }
 });

@@ -1,16 +1,19 @@
-// Allreduce benchmark: starts --nproc ranks of @rwp/collective on this host, times a float32 sum
+// Allreduce benchmark: starts --nproc ranks of @rwp/collective on this host (or, with --hosts 2,
+// half of them on each of two simulated hosts: simulated-hosts.ts), times a float32 sum
 // allreduce per size (median over iterations, after warm-up, of the time from the last rank's call
 // to the last rank's return), checks every result and prints a table or JSON lines.
 // busbw = algbw * 2(N-1)/N, as in nccl-tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { wholeNumber } from '@rwp/cli-args';
-import { freePort } from '@rwp/process-group';
+import { freePort, newJobToken } from '@rwp/process-group';
 import { Command } from 'commander';
 import { formatSize, parseSizes, type AllreduceResult } from './allreduce-args.js';
+import { simulateTwoHosts, type SimulatedHosts } from './simulated-hosts.js';
 
 interface Options {
   nproc: number;
+  hosts: number;
   sizes: number[];
   transport: 'ipc' | 'tcp';
   iters?: number;
@@ -24,6 +27,7 @@ function parseOptions(argv: string[]): Options {
   const program: Command = new Command('allreduce')
     .description('Times @rwp/collective allreduce (float32 sum) between processes on this host.')
     .option('--nproc <n>', 'number of ranks', wholeNumber(1), 2)
+    .option('--hosts <h>', '1, or 2: half the ranks on each of two simulated hosts (network namespaces with their own /dev/shm; needs root), tcp between them', wholeNumber(1), 1)
     .option('--sizes <list>', 'comma-separated buffer sizes in bytes, with K/M/G binary suffixes', '256K,4M,64M')
     .option('--transport <ipc|tcp>', 'ring transport', 'ipc')
     .option('--iters <k>', 'timed iterations per size (default: about 1 GiB of data per size)', wholeNumber(1))
@@ -32,26 +36,28 @@ function parseOptions(argv: string[]): Options {
     .option('--timeout <s>', 'give up after this many seconds', wholeNumber(1), 600)
     .option('--json', 'one JSON object per size instead of a table', false)
     .parse(argv);
-  const o = program.opts<{ nproc: number; sizes: string; transport: string; iters?: number; chunk?: string; shm: boolean; json: boolean; timeout: number }>();
+  const o = program.opts<{ nproc: number; hosts: number; sizes: string; transport: string; iters?: number; chunk?: string; shm: boolean; json: boolean; timeout: number }>();
   const transport = o.transport;
   if (transport !== 'ipc' && transport !== 'tcp') program.error(`--transport must be ipc or tcp, got "${transport}"`);
+  if (o.hosts > 2 || (o.hosts === 2 && o.nproc % 2 !== 0)) program.error(`--hosts must be 1, or 2 with an even --nproc, got --hosts ${o.hosts} --nproc ${o.nproc}`);
   try {
     const sizes = parseSizes(o.sizes);
     const chunk = o.chunk === undefined ? undefined : parseSizes(o.chunk)[0];
-    return { nproc: o.nproc, sizes, transport, iters: o.iters, chunk, shm: o.shm, json: o.json, timeout: o.timeout };
+    return { nproc: o.nproc, hosts: o.hosts, sizes, transport, iters: o.iters, chunk, shm: o.shm, json: o.json, timeout: o.timeout };
   } catch (e) {
     program.error((e as Error).message);
   }
 }
 
 function printTable(results: AllreduceResult[]): void {
-  const head = ['size', 'nproc', 'transport', 'data path', 'iters', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)', 'cpu/rank (us)', 'faults/rank'];
+  const head = ['size', 'nproc', 'hosts', 'transport', 'shm links', 'iters', 'time (us)', 'algbw (GB/s)', 'busbw (GB/s)', 'cpu/rank (us)', 'faults/rank'];
   const rows = results.map((r) =>
     [
       formatSize(r.size_bytes),
       r.nproc,
+      r.hosts,
       r.transport,
-      r.shared_memory ? 'shm' : 'sockets',
+      `${r.shared_memory_links}/${r.nproc}`,
       r.iters,
       r.time_us.toFixed(1),
       r.algbw_gbps.toFixed(3),
@@ -68,10 +74,15 @@ async function main(): Promise<void> {
   const o = parseOptions(process.argv);
   const port = await freePort();
   const rankScript = fileURLToPath(new URL('./allreduce-rank.js', import.meta.url));
+  const hosts: SimulatedHosts | null = o.hosts === 2 ? await simulateTwoHosts() : null;
+  const perHost = o.nproc / o.hosts;
+  const token = newJobToken();
   const children: ChildProcess[] = [];
   const killAll = () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   };
+  // The failure paths below end the process with process.exit.
+  process.once('exit', () => hosts?.close());
   process.once('SIGINT', () => {
     killAll();
     process.exit(130);
@@ -84,20 +95,23 @@ async function main(): Promise<void> {
 
   const results: AllreduceResult[] = [];
   const exits = Array.from({ length: o.nproc }, (_, rank) => {
-    const child = spawn(process.execPath, [rankScript], {
+    const [command, ...prefix] = [...(hosts?.on(Math.floor(rank / perHost)) ?? []), process.execPath];
+    const child = spawn(command, [...prefix, rankScript], {
       stdio: ['ignore', rank === 0 ? 'pipe' : 'ignore', 'inherit'],
       env: {
         ...process.env,
         RANK: String(rank),
         WORLD_SIZE: String(o.nproc),
-        LOCAL_RANK: String(rank),
-        LOCAL_WORLD_SIZE: String(o.nproc),
-        MASTER_ADDR: '127.0.0.1',
+        LOCAL_RANK: String(rank % perHost),
+        LOCAL_WORLD_SIZE: String(perHost),
+        MASTER_ADDR: hosts?.addrs[0] ?? '127.0.0.1',
+        RWP_JOB_TOKEN: token,
         MASTER_PORT: String(port),
         RWP_RUN_ID: `bench-allreduce-${process.pid}-${port}`,
         RWP_TRANSPORT: o.transport,
         RWP_COMM_TIMEOUT_MS: String(o.timeout * 1000),
         RWP_BENCH_SIZES: o.sizes.join(','),
+        RWP_BENCH_HOSTS: String(o.hosts),
         RWP_BENCH_ITERS: String(o.iters ?? 0),
         RWP_BENCH_CHUNK_BYTES: String(o.chunk ?? 0),
         ...(o.shm ? {} : { RWP_SHM: '0' }),
@@ -134,6 +148,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (!o.json) printTable(results);
+  hosts?.close();
 }
 
 await main();

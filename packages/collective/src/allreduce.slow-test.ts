@@ -50,6 +50,8 @@ interface Run {
   chunkBytes?: number;
   /** RWP_SHM=0: ranks on one host move the data over unix sockets. */
   noSharedMemory?: boolean;
+  /** RWP_SHM=0 on these ranks only: the links next to them use sockets, the others shared memory. */
+  noSharedMemoryOn?: number[];
   /** Called with the results' directory before it is removed. */
   inspect?: (dir: string) => void;
 }
@@ -59,15 +61,20 @@ async function runAllreduce(worldSize: number, transport: 'ipc' | 'tcp', lengths
   const env: Record<string, string> = { RWP_TEST_OUT: dir, RWP_TEST_LENGTHS: lengths.join(',') };
   if (run.chunkBytes !== undefined) env.RWP_TEST_CHUNK_BYTES = String(run.chunkBytes);
   if (run.noSharedMemory) env.RWP_SHM = '0';
-  const group = await Group.start({ worldSize, scenario: 'allreduce', transport, env });
+  const off = new Set(run.noSharedMemoryOn ?? []);
+  const group = await Group.start({ worldSize, scenario: 'allreduce', transport, env, ranks: [] });
+  for (let r = 0; r < worldSize; r++) group.spawnRank(r, off.has(r) ? { RWP_SHM: '0' } : {});
   try {
     for (const [rank, exit] of await group.exits()) {
       assert.deepEqual(exit, { code: 0, signal: null }, `rank ${rank} failed:\n${group.proc(rank).stderr}${JSON.stringify(group.proc(rank).events)}`);
     }
-    // On one host with ipc, the data goes through shared memory unless turned off.
+    // On one host with ipc, a link goes through shared memory unless one of its ranks turned it off.
     const shared = worldSize > 1 && transport === 'ipc' && !run.noSharedMemory;
+    const links = shared ? [...Array(worldSize).keys()].filter((r) => !off.has(r) && !off.has((r + worldSize - 1) % worldSize)).length : 0;
     for (let r = 0; r < worldSize; r++) {
-      assert.equal(group.proc(r).events.find((e) => e.event === 'connected')?.sharedMemory, shared, `rank ${r}'s data path`);
+      const connected = group.proc(r).events.find((e) => e.event === 'connected');
+      assert.equal(connected?.sharedMemoryLinks, links, `rank ${r}'s links through shared memory`);
+      assert.equal(connected?.sharedMemory, links === worldSize, `rank ${r}'s data path`);
     }
     checkResults(dir, worldSize, lengths);
     run.inspect?.(dir);
@@ -100,4 +107,21 @@ test('shared memory and unix sockets give the same bits (4 ranks, growing and sh
       for (const f of readdirSync(dir)) assert.ok(readFileSync(join(dir, f)).equals(results.get(f)!), `${f} differs between the two data paths`);
     },
   });
+});
+
+test('shared memory on some links and sockets on the others give the same bits (4 and 5 ranks)', { timeout: 300_000 }, async () => {
+  const lengths = [5, 1_000_003, 3, 4096, 1_000_003];
+  for (const [n, off] of [
+    [4, [2]],
+    [5, [0]],
+  ] as const) {
+    const results = new Map<string, Buffer>();
+    await runAllreduce(n, 'ipc', lengths, { noSharedMemory: true, inspect: (dir) => readdirSync(dir).forEach((f) => results.set(f, readFileSync(join(dir, f)))) });
+    await runAllreduce(n, 'ipc', lengths, {
+      noSharedMemoryOn: [...off],
+      inspect: (dir) => {
+        for (const f of readdirSync(dir)) assert.ok(readFileSync(join(dir, f)).equals(results.get(f)!), `${n} ranks, shared memory off on rank ${off}: ${f} differs from the sockets' result`);
+      },
+    });
+  }
 });

@@ -19,8 +19,9 @@ export interface CommunicatorOptions {
   /** TCP ports the ring's listening socket may take (default RWP_DATA_PORTS; null or unset: any the kernel picks). */
   dataPorts?: PortRange | null;
   /**
-   * With transport 'ipc', let allreduce move its data through shared memory when every rank sees
-   * the same /dev/shm (default: true, unless RWP_SHM=0); the ring links then carry only notices.
+   * With transport 'ipc', let allreduce move its data through shared memory on each link whose
+   * two ranks see the same /dev/shm (default: true, unless RWP_SHM=0); such a link then carries
+   * only notices.
    */
   sharedMemory?: boolean;
   /**
@@ -40,8 +41,13 @@ export interface CommunicatorOptions {
 export interface Communicator {
   readonly rank: number;
   readonly worldSize: number;
-  /** Whether allreduce moves its data through shared memory rather than over the ring's sockets. */
+  /** Whether allreduce moves its data through shared memory on every link, none over the ring's sockets. */
   readonly sharedMemory: boolean;
+  /**
+   * How many of the ring's worldSize links move their data through shared memory (those between
+   * ranks that share a /dev/shm, e.g. of one host); the others use the ring's sockets.
+   */
+  readonly sharedMemoryLinks: number;
   /** Sums (or averages) `data` over all ranks, in place; every rank ends with the same bits. */
   allreduce(data: Float32Array, op?: ReduceOp): Promise<void>;
   /** Copies root's `data` into every rank's `data`, in place; lengths must match. */

@@ -101,14 +101,14 @@ test('rwp: rwp-launch accepts the command; NPROC ranks on one host, each resumin
   assert.ok(accepted.accepted && accepted.help, accepted.stdout + accepted.stderr);
 });
 
-test('rwp-node: node 1 of 2 starts ranks 2 and 3 of 4 over tcp, with node 0 as master', (t) => {
+test('rwp-node: node 1 of 2 starts ranks 2 and 3 of 4 (ipc: shared memory within a host, tcp between), with node 0 as master', (t) => {
   const dir = scratchDir(t);
   const workers = dryRunService(loadCompose(COMPOSE, ENVIRONMENTS['node 1 of 2']).services['rwp-node'], dir);
   assert.deepEqual(
     workers.map((w) => resolveInChild(w.env)).map((id) => [id.rank, id.worldSize, id.localRank, id.nodeRank, id.masterAddr, id.masterPort, id.transport]),
     [
-      [2, 4, 0, 1, '10.0.0.1', 29600, 'tcp'],
-      [3, 4, 1, 1, '10.0.0.1', 29600, 'tcp'],
+      [2, 4, 0, 1, '10.0.0.1', 29600, 'ipc'],
+      [3, 4, 1, 1, '10.0.0.1', 29600, 'ipc'],
     ],
   );
   const accepted = trainerAccepts(workers[0].argv.slice(1), workers[0].argv[0]);

@@ -65,8 +65,8 @@ test('a recipe passes more flags through, and names DATA_DIR when it is missing'
   assert.deepEqual(
     workers.map((w) => resolveInChild(w.env)).map((id) => [id.rank, id.worldSize, id.nodeRank, id.masterAddr, id.transport]),
     [
-      [2, 4, 1, '10.0.0.1', 'tcp'],
-      [3, 4, 1, '10.0.0.1', 'tcp'],
+      [2, 4, 1, '10.0.0.1', 'ipc'],
+      [3, 4, 1, '10.0.0.1', 'ipc'],
     ],
   );
   assert.equal(loadTrainConfig(parseTrainArgs(workers[0].argv.slice(1))).train.max_steps, 20);

@@ -95,7 +95,7 @@ test('--dry-run prints each rank environment for node 1 of 2 and starts nothing'
       MASTER_ADDR: '10.1.2.3',
       MASTER_PORT: '29511',
       RWP_RUN_ID: env.RWP_RUN_ID,
-      RWP_TRANSPORT: 'tcp',
+      RWP_TRANSPORT: 'ipc',
       RWP_RESTART_COUNT: '0',
       RWP_THREADS: '2',
       OMP_NUM_THREADS: '2',

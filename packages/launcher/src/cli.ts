@@ -56,7 +56,7 @@ function buildProgram(): Command {
     .option('--resume', 'continue from the checkpoint in the run directory if there is one (workers get --resume from the first start)')
     .option('--run-dir <dir>', 'run directory (default: --set run_dir, else run_dir in CONFIG, else runs/<config>-<UTC time>)')
     .option('--run-id <id>', 'rendezvous id shared by all hosts (default: random per start on one host, derived from master address, port and restart count on several)')
-    .addOption(new Option('--transport <kind>', 'ipc: shared memory (else unix sockets) between the ranks of a host, tcp between hosts; tcp: tcp everywhere (default: ipc on one host, tcp on several)').choices(['ipc', 'tcp']))
+    .addOption(new Option('--transport <kind>', 'ipc (default): shared memory (else unix sockets) between the ranks of a host, tcp between hosts, in one ring; tcp: tcp everywhere').choices(['ipc', 'tcp']))
     .option('--comm-timeout <seconds>', 'seconds a collective may wait for a peer before failing (RWP_COMM_TIMEOUT_MS)', positiveNumber)
     .option('--threads <t>', 'compute threads per worker (RWP_THREADS, OMP_NUM_THREADS)', wholeNumber(1), 1)
     .option('--gpus <which>', 'auto (CUDA_VISIBLE_DEVICES, else the GPUs nvidia-smi lists), none, or a comma list of GPU indices or UUIDs; worker i gets the i-th (CUDA_VISIBLE_DEVICES and RWP_GPU)', 'auto')

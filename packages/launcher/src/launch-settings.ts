@@ -65,7 +65,7 @@ export function resolveLaunchSettings(o: LaunchOptions, now = new Date()): Launc
     jobToken: token,
     jobTokenSource: source,
     warnings,
-    transport: o.transport ?? (nnodes > 1 ? 'tcp' : 'ipc'),
+    transport: o.transport ?? 'ipc',
     threads: o.threads ?? 1,
     commTimeoutMs: o.commTimeoutSeconds === undefined ? undefined : Math.max(1, Math.round(o.commTimeoutSeconds * 1000)),
     gpus,

@@ -1,60 +1,18 @@
-// Two hosts simulated by two network namespaces joined by a veth pair (10.123.0.1 and
-// 10.123.0.2), one rwp-launch in each, the workers using the real @rwp/collective over tcp.
+// Two hosts (testing/two-hosts.ts), one rwp-launch in each, the workers using the real
+// @rwp/collective over tcp.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { fixture, jsonLines, PROCESSES, scratch, startCli } from './testing/harness.js';
-
-const ADDRS = ['10.123.0.1', '10.123.0.2'];
-
-function ip(...args: string[]): void {
-  execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
-/** Why the namespaces cannot be made here, or undefined when they can. */
-function cannotRun(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root to create network namespaces';
-  try {
-    execFileSync('ip', ['netns', 'list'], { stdio: 'ignore' });
-  } catch {
-    return '`ip netns` is unavailable (install iproute2)';
-  }
-  return undefined;
-}
-
-/** Two namespaces, deleted after the test; returns their names. */
-function twoHosts(t: TestContext): string[] {
-  const tag = `rwpl${process.pid}`;
-  const names = [`${tag}-0`, `${tag}-1`];
-  const veth = [`${tag}a`, `${tag}b`];
-  t.after(() => {
-    for (const ns of names) {
-      try {
-        ip('netns', 'del', ns);
-      } catch {
-        // Never created.
-      }
-    }
-  });
-  for (const ns of names) ip('netns', 'add', ns);
-  ip('link', 'add', veth[0], 'type', 'veth', 'peer', 'name', veth[1]);
-  names.forEach((ns, i) => {
-    ip('link', 'set', veth[i], 'netns', ns);
-    ip('-n', ns, 'addr', 'add', `${ADDRS[i]}/24`, 'dev', veth[i]);
-    ip('-n', ns, 'link', 'set', veth[i], 'up');
-    ip('-n', ns, 'link', 'set', 'lo', 'up');
-  });
-  return names;
-}
+import { ADDRS, cannotRun, onHost, twoHosts } from './testing/two-hosts.js';
 
 function launchOnBothHosts(t: TestContext, extra: string[]) {
   const namespaces = twoHosts(t);
   const { dir, config, runDir } = scratch(t);
   const token = join(dir, 'token');
   writeFileSync(token, 'two-hosts-test-token', { mode: 0o600 });
-  return namespaces.map((ns, node) =>
+  return namespaces.map((_ns, node) =>
     startCli(
       t,
       [
@@ -62,7 +20,7 @@ function launchOnBothHosts(t: TestContext, extra: string[]) {
         '--comm-timeout', '20', '--run-dir', join(runDir, `node-${node}`), '--worker', fixture('allreduce'), config, ...extra,
       ],
       undefined,
-      ['ip', 'netns', 'exec', ns],
+      onHost(namespaces, node, false),
     ),
   );
 }

@@ -110,7 +110,14 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     if (differing.length) {
       throw new RunError(`config of rank(s) ${differing.join(', ')} differs from rank 0's (hash ${hashes[differing[0]]} vs ${hashes[0]}): every rank must run the same config`);
     }
-    const dataPath = comm.worldSize === 1 ? 'none' : comm.sharedMemory ? 'shared memory' : `${group.transport} sockets`;
+    const dataPath =
+      comm.worldSize === 1
+        ? 'none'
+        : comm.sharedMemory
+          ? 'shared memory'
+          : comm.sharedMemoryLinks > 0
+            ? `shared memory on ${comm.sharedMemoryLinks} of ${comm.worldSize} links, sockets on the others`
+            : `${group.transport} sockets`;
     log.info(
       { world_size: comm.worldSize, source: group.source, run_dir: runDir, allreduce: dataPath },
       `rank ${comm.rank} of ${comm.worldSize} ready${comm.worldSize > 1 ? `; allreduce over ${dataPath}` : ''}`,

@@ -18,7 +18,7 @@ export interface MemberControlOptions {
 export class MemberControl implements ControlPlane {
   private readonly outbox: Outbox;
   private readonly welcomed = deferred<PeerInfo[]>();
-  private readonly went = deferred<boolean>();
+  private readonly went = deferred<boolean[]>();
   private readonly results = new Map<number, Deferred<unknown>>();
   /** While rank 0's challenge is awaited: the challenge-response and the hello that follows it. */
   private joining: { auth: MemberAuth; hello: ToRoot } | null = null;
@@ -58,8 +58,8 @@ export class MemberControl implements ControlPlane {
     this.send({ t: 'ready', rank: this.o.rank, shm: sharedMemory });
   }
 
-  /** Resolves once rank 0 says go, with whether allreduce uses shared memory. */
-  waitGo(): Promise<boolean> {
+  /** Resolves once rank 0 says go, with which links go through shared memory (see FromRoot 'go'). */
+  waitGo(): Promise<boolean[]> {
     return this.went.promise;
   }
 
@@ -120,7 +120,7 @@ export class MemberControl implements ControlPlane {
         this.welcomed.reject(new Error(`rank 0 refused this process: ${msg.reason}`));
         break;
       case 'go':
-        this.went.resolve(msg.shm === true);
+        this.went.resolve(msg.shm);
         break;
       case 'result': {
         const d = this.results.get(msg.seq);

@@ -30,8 +30,8 @@ export type ToRoot =
 export type FromRoot =
   | { t: 'welcome'; peers: PeerInfo[] }
   | { t: 'refused'; reason: string }
-  /** `shm`: every rank voted for shared memory, so allreduce uses it. */
-  | { t: 'go'; shm?: boolean }
+  /** `shm[r]`: rank r read rank r-1's probe, so the link between them goes through shared memory. */
+  | { t: 'go'; shm: boolean[] }
   | { t: 'result'; seq: number; v: unknown }
   | { t: 'abort'; origin: number; peer: number | null; detail: string };
 

@@ -45,7 +45,7 @@ export class RootControl implements ControlPlane {
   private readonly registered = deferred<void>();
   private readonly readyRanks = new Set<number>();
   /** Members that could read their left neighbour's shared-memory probe. */
-  private shmVotes = 0;
+  private readonly shmVotes = new Set<number>();
   private readonly allReady = deferred<void>();
   private readonly gatherings = new Map<number, Gathering>();
   private phase: 'register' | 'link' | 'run' = 'register';
@@ -99,10 +99,10 @@ export class RootControl implements ControlPlane {
     return [...this.members.keys()].filter((r) => !this.readyRanks.has(r)).sort((a, b) => a - b);
   }
 
-  /** Starts the group; allreduce uses shared memory if every rank, rank 0 too, voted for it. */
-  go(sharedMemory: boolean): boolean {
+  /** Starts the group; each link goes through shared memory where its receiver, rank 0 too, voted for it. */
+  go(sharedMemory: boolean): boolean[] {
     this.phase = 'run';
-    const shm = sharedMemory && this.shmVotes === this.o.worldSize - 1;
+    const shm = Array.from({ length: this.o.worldSize }, (_, r) => (r === 0 ? sharedMemory : this.shmVotes.has(r)));
     this.sendAll({ t: 'go', shm });
     return shm;
   }
@@ -157,7 +157,7 @@ export class RootControl implements ControlPlane {
     } else if (rank === undefined) {
       this.o.warn(`ignored a "${msg.t}" message from an unregistered process at ${this.o.endpoint}`);
     } else if (msg.t === 'ready') {
-      if (!this.readyRanks.has(rank) && msg.shm === true) this.shmVotes++;
+      if (msg.shm === true) this.shmVotes.add(rank);
       this.readyRanks.add(rank);
       if (this.readyRanks.size === this.o.worldSize - 1) this.allReady.resolve();
     } else if (msg.t === 'op') {

@@ -13,13 +13,12 @@ import { FrameError } from '../ring/frame.js';
 import { removeIpcSocket } from '../ring/ipc-dir.js';
 import { PeerError } from './peer-error.js';
 import { endpointOf, rendezvous, type GroupAddress } from '../rendezvous/rendezvous.js';
-import { ringAllreduce } from '../ring/ring-allreduce.js';
+import { ringAllreduce, type ShmLinks } from '../ring/ring-allreduce.js';
 import { ringBroadcast } from '../ring/ring-broadcast.js';
 import type { RingContext } from '../ring/ring-context.js';
 import { RingLinks } from '../ring/ring-links.js';
 import { mod } from '../ring/ring-plan.js';
 import { ScratchPool } from '../ring/scratch-pool.js';
-import { shmAllreduce } from '../shm/shm-allreduce.js';
 import { ShmProbe } from '../shm/shm-probe.js';
 import { ShmRegions } from '../shm/shm-regions.js';
 import { controlClientSocket, controlServerSocket, newContext } from '../control/zmq-sockets.js';
@@ -70,8 +69,10 @@ export class GroupCommunicator implements Communicator {
   private readonly addresses: PeerAddresses | null = null;
   /** Set once the ring is linked. */
   private ring: RingContext | null = null;
-  /** Set when allreduce goes through shared memory. */
-  private shm: ShmRegions | null = null;
+  /** Set when a link next to this rank goes through shared memory. */
+  private shm: ShmLinks | null = null;
+  /** How many of the ring's links go through shared memory. */
+  private shmLinkCount = 0;
   /** This rank's shared-memory probe while the rendezvous runs. */
   private probe: ShmProbe | null = null;
   /** Rank 0: the timeouts gathered so far, its own and its members'. */
@@ -135,7 +136,13 @@ export class GroupCommunicator implements Communicator {
         shmProbe: probe,
       }).finally(() => probe?.release()),
     );
-    if (linked.sharedMemory && cfg.shm !== null) this.shm = new ShmRegions(cfg.shm.api, cfg.shm.prefix, cfg.rank);
+    const right = mod(cfg.rank + 1, cfg.worldSize);
+    // A rank without shared memory made no probe, so neither of its links got a vote.
+    const { viaShm } = linked;
+    this.shmLinkCount = viaShm.filter((v) => v).length;
+    if (cfg.shm !== null && (viaShm[cfg.rank] || viaShm[right])) {
+      this.shm = { viaShm, regions: new ShmRegions(cfg.shm.api, cfg.shm.prefix, cfg.rank, viaShm[right]) };
+    }
     this.ring = {
       rank: cfg.rank,
       worldSize: cfg.worldSize,
@@ -152,15 +159,17 @@ export class GroupCommunicator implements Communicator {
   }
 
   get sharedMemory(): boolean {
-    return this.shm !== null;
+    return this.shmLinkCount === this.worldSize;
+  }
+
+  get sharedMemoryLinks(): number {
+    return this.shmLinkCount;
   }
 
   allreduce(data: Float32Array, op: ReduceOp = 'sum'): Promise<void> {
     if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('allreduce: data must be a Float32Array'));
     if (op !== 'sum' && op !== 'mean') return Promise.reject(new RangeError(`allreduce: op must be "sum" or "mean", got "${String(op)}"`));
-    return this.run('allreduce', (seq) =>
-      this.shm !== null ? shmAllreduce(this.linked(), this.shm, data, seq, op === 'mean') : ringAllreduce(this.linked(), data, seq, op === 'mean'),
-    );
+    return this.run('allreduce', (seq) => ringAllreduce(this.linked(), data, seq, op === 'mean', this.shm));
   }
 
   broadcast(data: Float32Array, root: number): Promise<void> {
@@ -310,7 +319,7 @@ export class GroupCommunicator implements Communicator {
     this.leaving = true;
     this.links.reader.fail(new Error('the communicator is closed'));
     this.links.close();
-    this.shm?.close();
+    this.shm?.regions.close();
     // A rendezvous that timed out never returns to release it.
     this.probe?.release();
     if (this.cfg.ipc !== null) removeIpcSocket(this.cfg.ipc.dir, this.cfg.ipc.path);

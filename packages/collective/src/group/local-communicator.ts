@@ -6,6 +6,7 @@ export class LocalCommunicator implements Communicator {
   readonly rank = 0;
   readonly worldSize = 1;
   readonly sharedMemory = false;
+  readonly sharedMemoryLinks = 0;
   private closed = false;
 
   async allreduce(data: Float32Array, op: ReduceOp = 'sum'): Promise<void> {

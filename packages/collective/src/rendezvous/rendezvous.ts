@@ -44,8 +44,8 @@ export interface GroupSetup extends GroupAddress {
 
 export interface Linked {
   writer: FrameWriter;
-  /** Every rank read its left neighbour's shared-memory probe: allreduce may use shared memory. */
-  sharedMemory: boolean;
+  /** `viaShm[r]`: rank r read rank r-1's shared-memory probe, so that link may go through shared memory. */
+  viaShm: boolean[];
 }
 
 export function endpointOf(masterAddr: string, masterPort: number): string {
@@ -55,8 +55,9 @@ export function endpointOf(masterAddr: string, masterPort: number): string {
 /**
  * Rank 0 binds MASTER_ADDR:MASTER_PORT; every other rank registers its ring address there; rank 0
  * answers with all addresses; each rank links to its neighbours and checks their link frames;
- * once all report ready (each with its vote for shared memory), rank 0 says go. Resolves with the
- * writer to the right neighbour. Bounded by the caller's rendezvous deadline.
+ * once all report ready (each with its vote for shared memory on the link from its left
+ * neighbour), rank 0 says go, with every link's vote. Resolves with the writer to the right
+ * neighbour. Bounded by the caller's rendezvous deadline.
  */
 export async function rendezvous(s: GroupSetup): Promise<Linked> {
   const self = await listenForRing(s);
@@ -79,7 +80,7 @@ export async function rendezvous(s: GroupSetup): Promise<Linked> {
     };
     const vote = leftProbeSeen(s, peers);
     await root.waitReady();
-    return { writer, sharedMemory: root.go(vote) };
+    return { writer, viaShm: root.go(vote) };
   }
   const member = s.control.plane;
   s.control.socket.connect(`tcp://${endpoint}`);
@@ -98,7 +99,7 @@ export async function rendezvous(s: GroupSetup): Promise<Linked> {
   member.ready(leftProbeSeen(s, peers));
   s.progress.peer = 0;
   s.progress.what = 'rank 0 to confirm that the whole ring is linked';
-  return { writer, sharedMemory: await member.waitGo() };
+  return { writer, viaShm: await member.waitGo() };
 }
 
 function leftProbeSeen(s: GroupSetup, peers: PeerInfo[]): boolean {

@@ -26,16 +26,16 @@ export interface AllreduceSteps {
 }
 
 /**
- * Walks the ring allreduce schedule (see allreduceRecvSegment) chunk by chunk, for both data
- * paths: the ring's frames carry the data itself, or only say which chunk is ready in shared
- * memory. Every frame the op will receive is announced to the link up front, so the link reads
+ * Walks the ring allreduce schedule (see allreduceRecvSegment) chunk by chunk. Each link has its
+ * own data path, so its own frame kind (`kinds`): its frames carry the data itself, or only say
+ * which chunk is ready in shared memory. Every frame the op will receive is announced to the link up front, so the link reads
  * ahead while this rank computes; each arrival is handled in order and passed on as the next
  * step's frame. `label` names the op and `frames` what the links carry, for timeout messages.
  */
 export async function walkAllreduce(
   ctx: RingContext,
   seq: number,
-  kind: FrameKind,
+  kinds: { recv: FrameKind; send: FrameKind },
   total: number,
   steps: AllreduceSteps,
   label: string,
@@ -44,11 +44,12 @@ export async function walkAllreduce(
   const { rank, worldSize: n, left, reader, writer } = ctx;
   const segs = segmentChunks(total, n, ctx.chunkElems);
   const count = 2 * (n - 1);
-  const frame = opFrames(ctx, seq, kind, total);
+  const inFrame = opFrames(ctx, seq, kinds.recv, total);
+  const frame = opFrames(ctx, seq, kinds.send, total);
 
   const arrivals: Array<Array<Promise<Uint8Array>>> = [];
   for (let step = 0; step < count; step++) {
-    arrivals.push(segs[allreduceRecvSegment(rank, n, step)].map((c) => reader.expect(frame(left, step, c.offset, c.count), () => steps.land(step, c))));
+    arrivals.push(segs[allreduceRecvSegment(rank, n, step)].map((c) => reader.expect(inFrame(left, step, c.offset, c.count), () => steps.land(step, c))));
   }
 
   for (const c of segs[rank]) writer.send(encodeHeader(frame(rank, 0, c.offset, c.count)), steps.start(c));

@@ -124,6 +124,8 @@ export class RingLinks {
     };
     attempt(0);
     if (listener === null || nonce === null || this.token === null) return linked;
+    // Awaited below only when the listener proves the token; a teardown may reject it before.
+    linked.catch(() => undefined);
     const token = this.token;
     return listener.then(([theirNonce, theirProof]) => {
       // Ours goes out even when theirs is wrong: the listener then logs the refusal too.

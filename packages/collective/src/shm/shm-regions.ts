@@ -2,9 +2,9 @@ import type { SharedMemory } from '@rwp/shm';
 import { PeerError } from '../group/peer-error.js';
 
 /**
- * The regions of the ranks of one host. Each rank owns one region holding two halves of
- * `capacity` floats; consecutive allreduces use alternate halves, which is what makes reuse
- * safe: a rank can only start allreduce k+2 once it has finished k+1, which needs every rank to
+ * The regions a rank reads or writes. Each rank whose right link goes through shared memory owns
+ * one region holding two halves of `capacity` floats; consecutive allreduces use alternate halves,
+ * which is what makes reuse safe: a rank can only start allreduce k+2 once it has finished k+1, which needs every rank to
  * have started k+1, hence finished k, so nobody reads k's half any more. A longer allreduce than
  * the capacity makes every rank (all see the same lengths) create a larger region under a new
  * name; peers' regions are opened when first read. A rank removes its names when it closes.
@@ -20,6 +20,8 @@ export class ShmRegions {
     private readonly shm: SharedMemory,
     private readonly prefix: string,
     private readonly rank: number,
+    /** Whether this rank writes a region (its right neighbour reads it); else it only reads others'. */
+    private readonly owns: boolean,
   ) {}
 
   /** Starts an allreduce of `length` floats: makes room and flips to the other half. */
@@ -71,6 +73,7 @@ export class ShmRegions {
   private grow(length: number): void {
     this.capacity = length;
     this.peers.clear();
+    if (!this.owns) return;
     const name = this.nameOf(this.rank, length);
     try {
       this.own = this.create(name);

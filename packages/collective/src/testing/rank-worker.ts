@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   let comm: Communicator | null = null;
   try {
     comm = await connect({ ...pg, chunkBytes: Number(process.env.RWP_TEST_CHUNK_BYTES ?? 0) || undefined });
-    say('connected', { sharedMemory: comm.sharedMemory });
+    say('connected', { sharedMemory: comm.sharedMemory, sharedMemoryLinks: comm.sharedMemoryLinks });
     await scenario(comm);
     await comm.close();
     say('done');
