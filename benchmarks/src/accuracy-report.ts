@@ -53,7 +53,9 @@ export interface AccuracyMeta {
 
 export async function writeAccuracyReport(out: string, results: AccuracyResult[], gains: AccuracyGain[], runs: AccuracyRun[], meta: AccuracyMeta): Promise<void> {
   const title = `${meta.model} on ${meta.dataset}`;
-  const curves = runs.map((r) => runCurve(r.run, r.spec.label));
+  // Every method takes the same steps: SGD's epochs at batch B place them all, the wide SGD's too.
+  const sgdEpochSteps = results[0] ? results[0].steps / meta.epochs : undefined;
+  const curves = runs.map((r) => runCurve(r.run, r.spec.label, sgdEpochSteps));
   const { charts } = await writeCurveCharts(curves, out, { title, mean: true });
   const perEpoch = meanCurves(curves);
   const order = [...new Set(runs.map((r) => r.spec.key))];

@@ -19,6 +19,11 @@ test('RWP on 2 ranks makes two data passes per SGD-equivalent epoch', () => {
   assert.deepEqual(s.map((p) => p.epoch), [1, 2]);
 });
 
+test("SGD at twice the batch: the steps of the benchmark's SGD epoch place its passes", () => {
+  const c = runCurve(run('sgd', 1, [{ step: 50 }, { step: 100 }]), 'sgd, batch 256', 100);
+  assert.deepEqual(c.map((p) => p.epoch), [0.5, 1]);
+});
+
 test('a partial pass lands where its steps put it', () => {
   const c = runCurve(run('sgd', 1, [{ step: 100 }, { step: 130, partial: true }]), 'sgd');
   assert.deepEqual(c.map((p) => p.epoch), [1, 1.3]);

@@ -24,9 +24,10 @@ export interface CurvePoint {
 /**
  * The points of one run. The epoch of a pass is its end step over the steps of an SGD epoch,
  * which a full pass tells (its step count times the passes per epoch); a partial pass lands
- * where its steps put it.
+ * where its steps put it. `sgdEpochSteps` says it instead where the run's own batch is not the
+ * SGD epoch's (a benchmark's SGD at a larger batch).
  */
-export function runCurve(run: RunRecord, series: string): CurvePoint[] {
+export function runCurve(run: RunRecord, series: string, sgdEpochSteps?: number): CurvePoint[] {
   const perEpoch = passesPerEpoch(run.summary);
   const full = run.metrics.find((m) => !m.partial);
   const stepsPerPass = full ? full.step / full.epoch : null;
@@ -36,7 +37,7 @@ export function runCurve(run: RunRecord, series: string): CurvePoint[] {
     const passes = stepsPerPass ? m.step / stepsPerPass : m.epoch;
     return {
       series,
-      epoch: passes / perEpoch,
+      epoch: sgdEpochSteps ? m.step / sgdEpochSteps : passes / perEpoch,
       seconds,
       step: m.step,
       test_acc: m.test_acc ?? null,
