@@ -30,7 +30,13 @@ export function filterSquares(g: Float32Array, shape: readonly number[], scale: 
   const n = filterCount(shape);
   if (out.length !== n) throw new RangeError(`expected ${n} filters, got ${out.length}`);
   const sq = new Float64Array(n);
-  for (let i = 0; i < g.length; i++) sq[i % n] += g[i] * g[i];
+  // Row by row (a vector is one row), as filterNorms: no division per element.
+  for (let row = 0; row < g.length; row += n) {
+    for (let j = 0; j < n; j++) {
+      const v = g[row + j];
+      sq[j] += v * v;
+    }
+  }
   const k = scale === 0 ? 0 : 1 / (scale * scale);
   for (let j = 0; j < n; j++) out[j] = sq[j] * k;
   return out;
