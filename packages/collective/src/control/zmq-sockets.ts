@@ -49,3 +49,22 @@ export function controlClientSocket(context: zmq.Context, routingId: string, tim
 export function errorCode(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : undefined;
 }
+
+/**
+ * Calls `onEvent` with each of the socket's monitor events until the returned function is called.
+ * Not `socket.events.on(...)`: that leaves the observer's receive pending when it is not closed
+ * by hand, and closing it by hand rejects that receive unhandled. An observer still open keeps
+ * the process alive after its socket is closed (seen: a failed rank that never exits), so every
+ * owner closes it before closing the socket.
+ */
+export function observeSocket(socket: zmq.Socket, onEvent: (event: zmq.Event) => void): () => void {
+  const observer = socket.events;
+  const loop = async (): Promise<void> => {
+    while (!observer.closed) onEvent(await observer.receive());
+  };
+  // The loop ends when the observer closes.
+  loop().catch(() => undefined);
+  return () => {
+    if (!observer.closed) observer.close();
+  };
+}

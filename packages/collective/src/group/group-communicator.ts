@@ -21,7 +21,7 @@ import { mod } from '../ring/ring-plan.js';
 import { ScratchPool } from '../ring/scratch-pool.js';
 import { ShmProbe } from '../shm/shm-probe.js';
 import { ShmRegions } from '../shm/shm-regions.js';
-import { controlClientSocket, controlServerSocket, newContext } from '../control/zmq-sockets.js';
+import { controlClientSocket, controlServerSocket, newContext, observeSocket } from '../control/zmq-sockets.js';
 import { PeerAddresses } from '../control/peer-addresses.js';
 
 /**
@@ -77,6 +77,8 @@ export class GroupCommunicator implements Communicator {
   private probe: ShmProbe | null = null;
   /** Rank 0: the timeouts gathered so far, its own and its members'. */
   private readonly timeouts: Fault[] = [];
+  /** Stops each monitor of the control socket; called before the socket closes. */
+  private readonly unobserve: Array<() => void> = [];
 
   constructor(private readonly cfg: GroupConfig) {
     this.rank = cfg.rank;
@@ -96,9 +98,13 @@ export class GroupCommunicator implements Communicator {
       const endpoint = endpointOf(cfg.masterAddr, cfg.masterPort);
       this.addresses = new PeerAddresses(context);
       const plane = new RootControl(socket, { runId: cfg.runId, worldSize: cfg.worldSize, endpoint, token: cfg.token, addresses: this.addresses, warn: cfg.warn, onFault });
-      for (const failure of ['handshake:error:protocol', 'handshake:error:other'] as const) {
-        socket.events.on(failure, (e) => cfg.warn(`rendezvous at ${endpoint} dropped a connection that failed ZeroMQ's handshake (${e.error.message}): not a rank of this rwp version`));
-      }
+      this.unobserve.push(
+        observeSocket(socket, (e) => {
+          if (e.type === 'handshake:error:protocol' || e.type === 'handshake:error:other') {
+            cfg.warn(`rendezvous at ${endpoint} dropped a connection that failed ZeroMQ's handshake (${e.error.message}): not a rank of this rwp version`);
+          }
+        }),
+      );
       this.control = { kind: 'root', plane, socket };
     } else {
       // A fresh routing id per process, so a stale process claiming the same rank gets its own reply.
@@ -129,7 +135,12 @@ export class GroupCommunicator implements Communicator {
         links: this.links,
         control: this.control,
         progress: this.progress,
-        watchRoot: (socket) => socket.events.on('disconnect', () => this.peerLost(0, 'the control connection to rank 0 dropped')),
+        watchRoot: (socket) =>
+          this.unobserve.push(
+            observeSocket(socket, (e) => {
+              if (e.type === 'disconnect') this.peerLost(0, 'the control connection to rank 0 dropped');
+            }),
+          ),
         onJoined: () => {
           this.joined = true;
         },
@@ -317,13 +328,20 @@ export class GroupCommunicator implements Communicator {
     if (this.tornDown) return;
     this.tornDown = true;
     this.leaving = true;
-    this.links.reader.fail(new Error('the communicator is closed'));
-    this.links.close();
-    this.shm?.regions.close();
-    // A rendezvous that timed out never returns to release it.
-    this.probe?.release();
-    if (this.cfg.ipc !== null) removeIpcSocket(this.cfg.ipc.dir, this.cfg.ipc.path);
-    await this.control.plane.close(true);
-    this.addresses?.close();
+    try {
+      this.links.reader.fail(new Error('the communicator is closed'));
+      this.links.close();
+      this.shm?.regions.close();
+      // A rendezvous that timed out never returns to release it.
+      this.probe?.release();
+      if (this.cfg.ipc !== null) removeIpcSocket(this.cfg.ipc.dir, this.cfg.ipc.path);
+    } finally {
+      // Whatever failed above, the ZeroMQ sockets must close, or the process never exits.
+      for (const stop of this.unobserve) stop();
+      // A member never welcomed has no notice to deliver; lingering would hand its hello to
+      // whichever group binds the port next.
+      await this.control.plane.close(this.rank === 0 || this.joined);
+      this.addresses?.close();
+    }
   }
 }
