@@ -13,6 +13,7 @@ void InitConv(Napi::Env env, Napi::Object exports);
 void InitCopy(Napi::Env env, Napi::Object exports);
 void InitElementwise(Napi::Env env, Napi::Object exports);
 void InitMatmul(Napi::Env env, Napi::Object exports);
+void InitPerturb(Napi::Env env, Napi::Object exports);
 void InitPool(Napi::Env env, Napi::Object exports);
 void InitReduce(Napi::Env env, Napi::Object exports);
 
@@ -58,6 +59,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitCopy(env, exports);
   InitElementwise(env, exports);
   InitMatmul(env, exports);
+  InitPerturb(env, exports);
   InitPool(env, exports);
   InitReduce(env, exports);
   return exports;

@@ -97,12 +97,17 @@ export interface Addon {
   ): void;
   /** out = scale * sum of x over axes; false (nothing written) for layouts it does not handle. */
   reduceSum(x: Float32Array, shape: number[], axes: number[], out: Float32Array, scale: number): boolean;
+  /**
+   * RWP's perturbed weights of one tensor, out = values + z * std (trainer/perturbation.ts's
+   * perturbedWeights, bit for bit): `filters` is a kernel's last axis, 0 for a vector.
+   */
+  perturbFilterwise(values: Float32Array, z: Float32Array, out: Float32Array, filters: number, gamma: number, factors: Float64Array | null): void;
 }
 
 /** Every function above: an addon built from older sources lacks some. */
 const FUNCTIONS: readonly (keyof Addon)[] = [
   'info', 'setThreads', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'matmul', 'maxPool', 'maxPoolGrad',
-  'avgPool', 'avgPoolGrad', 'binary', 'unary', 'addN', 'batchNorm', 'batchNormSums', 'copyStrided', 'reduceSum',
+  'avgPool', 'avgPoolGrad', 'binary', 'unary', 'addN', 'batchNorm', 'batchNormSums', 'copyStrided', 'reduceSum', 'perturbFilterwise',
 ];
 
 export const addonPath = fileURLToPath(new URL('../build/rwp_native.node', import.meta.url));

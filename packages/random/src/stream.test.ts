@@ -44,3 +44,18 @@ test('a key part that is not a non-negative integer is refused', () => {
   assert.throws(() => streamFor(-1), /non-negative integers/);
   assert.throws(() => streamFor(1.5), /non-negative integers/);
 });
+
+test('fillNormal gives exactly the numbers of normal(), rejections included, and leaves the stream where normal() would', () => {
+  const n = 300_000; // ~1% of draws take the slow path: thousands of them, tail draws included
+  const filled = streamFor(11, 'noise', 5, 1);
+  const one = streamFor(11, 'noise', 5, 1);
+  const out = filled.fillNormal(new Float32Array(n), 0.25);
+  let tails = 0;
+  for (let i = 0; i < n; i++) {
+    const z = one.normal();
+    if (Math.abs(z) > 3.442619855899) tails++;
+    assert.equal(out[i], Math.fround(z * 0.25), `draw ${i}`);
+  }
+  assert.ok(tails > 50, `only ${tails} tail draws`);
+  assert.equal(filled.nextUint32(), one.nextUint32());
+});

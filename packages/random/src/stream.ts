@@ -136,9 +136,48 @@ export class RandomStream {
     }
   }
 
-  /** Fills `out` with N(0, std^2) samples. */
+  /**
+   * Fills `out` with N(0, std^2) samples: the numbers normal() gives, in the same order. The
+   * generator's state and the ziggurat's fast path live in locals here (the perturbation draws a
+   * model's worth every step); the rare slow path goes through normal() itself.
+   */
   fillNormal(out: Float32Array, std = 1): Float32Array {
-    for (let i = 0; i < out.length; i++) out[i] = this.normal() * std;
+    const { k, w } = ZIG;
+    let s0 = this.s0;
+    let s1 = this.s1;
+    let s2 = this.s2;
+    let s3 = this.s3;
+    for (let i = 0; i < out.length; i++) {
+      const m = Math.imul(s1, 5);
+      const hz = Math.imul((m << 7) | (m >>> 25), 9);
+      const iz = hz & 127;
+      if (Math.abs(hz) >= k[iz]) {
+        // The rare slow path: normal() redoes this draw, from the state before it, with every
+        // rejection branch.
+        this.s0 = s0;
+        this.s1 = s1;
+        this.s2 = s2;
+        this.s3 = s3;
+        out[i] = this.normal() * std;
+        s0 = this.s0;
+        s1 = this.s1;
+        s2 = this.s2;
+        s3 = this.s3;
+        continue;
+      }
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[i] = hz * w[iz] * std;
+    }
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
     return out;
   }
 

@@ -51,3 +51,20 @@ export function filterwiseNoise(
   }
   return eps;
 }
+
+/** `out` = values + filterwiseNoise(...): the weights of a perturbed pass. */
+export function perturbedWeights(
+  values: Float32Array,
+  shape: readonly number[],
+  gamma: number,
+  z: Float32Array,
+  out: Float32Array,
+  factors?: Float64Array,
+): Float32Array {
+  filterwiseNoise(values, shape, gamma, z, out, factors);
+  for (let i = 0; i < values.length; i++) out[i] += values[i];
+  return out;
+}
+
+/** The signature of perturbedWeights, which @rwp/native's perturbFilterwise also implements, bit for bit. */
+export type PerturbedWeights = typeof perturbedWeights;

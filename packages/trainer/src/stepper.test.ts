@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { buildModel } from '@rwp/models';
 import { connect } from '@rwp/collective';
+import { freePort } from '@rwp/process-group';
 import { streamFor } from '@rwp/random';
 import { resolveConfig } from './config.js';
 import { emptyFisher, Stepper, type TrainState } from './stepper.js';
@@ -92,6 +93,27 @@ test('SAM takes its step from the clean weights with the gradient at the ascent 
   assert.notDeepEqual(s.weights, sgd.weights, 'the ascent changes the gradient');
   assert.notDeepEqual(s.weights, w0);
   assert.deepEqual(await s.trainable.read(), s.weights, 'the model holds the updated clean weights');
+});
+
+test("a perturbed rank of a parallel run leaves the update to its next perturbation's write; syncModel puts it in", async () => {
+  const port = await freePort();
+  const opts = { worldSize: 2, masterAddr: '127.0.0.1', masterPort: port, runId: 'stepper-pair', timeoutMs: 20_000 };
+  const comms = await Promise.all([connect({ ...opts, rank: 0 }), connect({ ...opts, rank: 1 })]);
+  try {
+    const states = [await freshState(), await freshState()];
+    const p = plan({ name: 'rwp', gamma: 0.05 });
+    const steppers = states.map((s, r) => new Stepper(s, comms[r], p.method, 1, 100));
+    for (let i = 0; i < 2; i++) await Promise.all(steppers.map((st, r) => st.step(p, [batch(8, 20 + 2 * i + r)])));
+    steppers.forEach((st) => st.close());
+    assert.deepEqual(states[1].weights, states[0].weights, 'both ranks hold the same clean weights');
+    assert.deepEqual(await states[0].trainable.read(), states[0].weights, "the clean rank's model holds them");
+    const held = await states[1].trainable.read();
+    assert.notDeepEqual(held, states[1].weights, "the perturbed rank's model still holds its last perturbation");
+    steppers[1].syncModel();
+    assert.deepEqual(await states[1].trainable.read(), states[1].weights, 'after syncModel it holds the clean weights');
+  } finally {
+    await Promise.all(comms.map((c) => c.close()));
+  }
 });
 
 test('no tensors leak across steps', async () => {

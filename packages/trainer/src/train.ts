@@ -216,6 +216,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         return o;
       });
       await checkInStep(state, comm);
+      stepper.syncModel();
       const evalResult = config.train.eval ? await evaluate(state, ds, comm, config.data.limit_test) : null;
       if (evalResult) best = Math.max(best ?? 0, evalResult.acc);
       last = { acc: evalResult?.acc ?? null };
@@ -250,6 +251,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     }
     progress?.end();
     await prefetcher.close();
+    stepper.syncModel();
     stepper.close();
 
     const summary: Summary = {
