@@ -76,7 +76,7 @@ export function timeBreakdownLines(results: MethodResult[]): string[] {
         text +=
           ` A clean rank does an SGD step's work; its compute is ${ms(c)}, ${(c / sgd.compute_ms_median).toFixed(2)}x SGD's ${ms(sgd.compute_ms_median)}: ` +
           `the slowdown of running ${r.nproc} ranks at once on this host.${others(r)} ` +
-          `A perturbed rank computes ${ms(p - c)} more than a clean one (drawing the noise, writing the perturbed and then the clean weights); ` +
+          `A perturbed rank computes ${ms(p - c)} more than a clean one (drawing the noise, computing and writing the perturbed weights); ` +
           `the clean ranks wait for it in the allreduce.`;
       }
       return text;
