@@ -76,7 +76,7 @@ export class Stepper {
   private readonly roles: RoleSpec;
   /** Normals for this rank's perturbed passes (logical rank 1 in one process). */
   private readonly noise: NoiseSource | null;
-  /** perturbedWeights, in the native addon where it is built (~20x faster, same bits). */
+  /** perturbedWeights, in the native addon where it is built (~12x faster in a 2-rank run: 8.5 -> 0.7 ms for the cnn; same bits). */
   private readonly perturbedWeights: PerturbedWeights;
   /** A perturbed rank of a parallel run: the update's write is left to the next perturbation. */
   private readonly deferCleanWrite: boolean;
