@@ -4,7 +4,7 @@
 //
 //   node benchmarks/dist/compute.js [--json] [--models mlp,cnn,resnet18] [--backend native,wasm,cpu]
 //                                   [--batch N] [--threads 1] [--seconds 10] [--profile] [--no-pytorch]
-//                                   [--pytorch-device cpu|cuda] [--python /usr/bin/python3]
+//                                   [--pytorch-device cpu|cuda] [--python /usr/bin/python3] [--trainer]
 //
 // A step is forward, backward and an SGD update (tf.variableGrads + optimizer.applyGradients),
 // as the trainer runs it; step_ms is the median after warm-up, over about --seconds of steps.
@@ -13,6 +13,10 @@
 // on CUDA the same way). --profile adds, for native, where a step's time goes by kernel
 // (compute-profile.ts). --json prints one object per model and backend. webgpu prints its
 // adapter first; on a software adapter (SwiftShader) its numbers say nothing about speed.
+// --trainer also times rwp's own SGD step (@rwp/trainer's trainerSgdStep: the batch uploaded
+// each step, the flat gradient read back, momentum and weight decay on the host, the weights
+// written) on a second copy of the model, in rounds alternating with the bare loop: its row
+// (loop "trainer") says how much the trainer adds to its kernels under the same load.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -23,6 +27,8 @@ import { describeAdapter, startWebgpu } from '@rwp/webgpu';
 import { MODELS, type ModelCase, type ModelName, buildModel } from './compute-models.js';
 import { profileSteps } from './compute-profile.js';
 import { PyTorch } from './compute-pytorch.js';
+import { trainerSgdStep, type Batch } from '@rwp/trainer';
+import { streamFor } from '@rwp/random';
 
 const BACKENDS = ['native', 'wasm', 'cpu', 'webgpu'] as const;
 type BackendName = (typeof BACKENDS)[number];
@@ -34,8 +40,12 @@ interface Row {
   device?: string;
   batch: number;
   threads: number;
+  /** A TensorFlow.js backend's rows: the bare loop below, or rwp's trainer step (--trainer). */
+  loop?: 'tfjs' | 'trainer';
   step_ms: number;
   images_per_s: number;
+  /** The trainer's row: its step over the bare loop's, timed in alternating rounds. */
+  x_tfjs?: number;
 }
 
 const ROUNDS = 5;
@@ -53,6 +63,7 @@ const { values: opts } = parseArgs({
     seconds: { type: 'string', default: '10' },
     profile: { type: 'boolean', default: false },
     'no-pytorch': { type: 'boolean', default: false },
+    trainer: { type: 'boolean', default: false },
   },
 });
 
@@ -141,6 +152,13 @@ function trainer(model: LayersModel, m: ModelCase): { step: () => Promise<void>;
   };
 }
 
+/** A fixed batch on the host, as the trainer's data pipeline hands it over. */
+function hostBatch(m: ModelCase): Batch {
+  const x = streamFor(1, 'compute-batch').fillNormal(new Float32Array(m.batch * m.inputShape[0] * m.inputShape[1] * m.inputShape[2]));
+  const y = Int32Array.from({ length: m.batch }, (_, i) => (i * 7) % m.classes);
+  return { x, y, shape: m.inputShape };
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
@@ -171,10 +189,12 @@ function report(row: Row, reference?: number): void {
     console.log(JSON.stringify(row));
     return;
   }
-  const ratio = reference && row.backend !== 'pytorch' ? `  ${(reference / row.step_ms).toFixed(2)}x PyTorch` : '';
-  const name = row.backend === 'pytorch' && row.device === 'cuda' ? 'pytorch-cuda' : row.backend;
+  const ratio =
+    (reference && row.backend !== 'pytorch' ? `  ${(reference / row.step_ms).toFixed(2)}x PyTorch` : '') +
+    (row.x_tfjs !== undefined ? `  ${row.x_tfjs.toFixed(2)}x the bare tfjs loop` : '');
+  const name = row.backend === 'pytorch' && row.device === 'cuda' ? 'pytorch-cuda' : row.loop === 'trainer' ? `${row.backend}/trainer` : row.backend;
   log(
-    `${row.model.padEnd(9)} ${name.padEnd(12)} batch ${String(row.batch).padStart(3)}  ${row.threads} thr ` +
+    `${row.model.padEnd(9)} ${name.padEnd(14)} batch ${String(row.batch).padStart(3)}  ${row.threads} thr ` +
       `${row.step_ms.toFixed(1).padStart(9)} ms/step ${row.images_per_s.toFixed(0).padStart(7)} img/s${ratio}`,
   );
 }
@@ -182,7 +202,8 @@ function report(row: Row, reference?: number): void {
 function row(m: ModelCase, backend: Row['backend'], times: number[]): Row {
   const ms = median(times);
   const device = backend === 'pytorch' ? pytorchDevice : backend === 'webgpu' ? adapter : undefined;
-  return { model: m.name, backend, ...(device ? { device } : {}), batch: m.batch, threads, step_ms: ms, images_per_s: (m.batch * 1000) / ms };
+  const loop = backend === 'pytorch' ? {} : { loop: 'tfjs' as const };
+  return { model: m.name, backend, ...(device ? { device } : {}), batch: m.batch, threads, ...loop, step_ms: ms, images_per_s: (m.batch * 1000) / ms };
 }
 
 async function main(): Promise<void> {
@@ -207,16 +228,30 @@ async function main(): Promise<void> {
         const model = buildModel(m);
         const { step, dispose } = trainer(model, m);
         await warmUp(step);
+        const rwpModel = opts.trainer ? buildModel(m) : null;
+        const rwp = rwpModel ? await trainerSgdStep(rwpModel, hostBatch(m), m.classes) : null;
+        if (rwp) await warmUp(rwp.step);
+        const paired = b === pairedWith && typeof pytorch !== 'string' ? pytorch : null;
+        const rounds = paired || rwp ? ROUNDS : 1;
         const times: number[] = [];
-        if (b === pairedWith && typeof pytorch !== 'string') {
-          for (let r = 0; r < ROUNDS; r++) {
-            pyTimes.push(...(await pytorch.time(m.name, m.batch, seconds / ROUNDS)));
-            times.push(...(await timeFor(step, seconds / ROUNDS)));
+        const rwpTimes: number[] = [];
+        const perRound: number[] = [];
+        for (let r = 0; r < rounds; r++) {
+          if (paired) pyTimes.push(...(await paired.time(m.name, m.batch, seconds / rounds)));
+          const t = await timeFor(step, seconds / rounds);
+          times.push(...t);
+          if (rwp) {
+            const u = await timeFor(rwp.step, seconds / rounds);
+            rwpTimes.push(...u);
+            perRound.push(median(u) / median(t));
           }
-        } else {
-          times.push(...(await timeFor(step, seconds)));
         }
         rows.push(row(m, b, times));
+        if (rwp) {
+          rows.push({ ...row(m, b, rwpTimes), loop: 'trainer', x_tfjs: median(perRound) });
+          await rwp.close();
+          rwpModel!.dispose();
+        }
         if (opts.profile && b === 'native') notes.push(...(await profileSteps(b, step)));
         dispose();
         model.dispose();

@@ -13,9 +13,11 @@ void InitConv(Napi::Env env, Napi::Object exports);
 void InitCopy(Napi::Env env, Napi::Object exports);
 void InitElementwise(Napi::Env env, Napi::Object exports);
 void InitMatmul(Napi::Env env, Napi::Object exports);
+void InitNormals(Napi::Env env, Napi::Object exports);
 void InitPerturb(Napi::Env env, Napi::Object exports);
 void InitPool(Napi::Env env, Napi::Object exports);
 void InitReduce(Napi::Env env, Napi::Object exports);
+void InitSgd(Napi::Env env, Napi::Object exports);
 
 namespace {
 
@@ -59,9 +61,11 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitCopy(env, exports);
   InitElementwise(env, exports);
   InitMatmul(env, exports);
+  InitNormals(env, exports);
   InitPerturb(env, exports);
   InitPool(env, exports);
   InitReduce(env, exports);
+  InitSgd(env, exports);
   return exports;
 }
 

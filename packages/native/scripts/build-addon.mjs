@@ -50,8 +50,9 @@ async function main() {
   if (!napiInclude) skip('node-addon-api not installed; run npm install');
 
   // No FP traps or errno are ever read: without them GCC vectorises the selects and sqrt of the
-  // element-wise loops (40x for Step); results stay IEEE (no -ffast-math).
-  const flags = ['-std=c++17', '-O3', '-fno-trapping-math', '-fno-math-errno', '-fPIC', '-fvisibility=hidden', '-fopenmp', '-Wall', '-Wextra',
+  // element-wise loops (40x for Step); results stay IEEE (no -ffast-math), and no multiply-add
+  // is fused (-ffp-contract=off), so the host kernels give the JS loops' bits on any -march.
+  const flags = ['-std=c++17', '-O3', '-fno-trapping-math', '-fno-math-errno', '-ffp-contract=off', '-fPIC', '-fvisibility=hidden', '-fopenmp', '-Wall', '-Wextra',
     '-DNAPI_VERSION=8', '-DNAPI_CPP_EXCEPTIONS', '-DNODE_ADDON_API_DISABLE_DEPRECATED',
     `-I${nodeInclude}`, `-I${napiInclude}`];
   const objDir = join(out, 'obj');

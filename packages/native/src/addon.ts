@@ -102,12 +102,20 @@ export interface Addon {
    * perturbedWeights, bit for bit): `filters` is a kernel's last axis, 0 for a vector.
    */
   perturbFilterwise(values: Float32Array, z: Float32Array, out: Float32Array, filters: number, gamma: number, factors: Float64Array | null): void;
+  /**
+   * N(0, std^2) draws into out: random/stream.ts's fillNormal, bit for bit, from the generator's
+   * `state` (updated in place) and the ziggurat's tables.
+   */
+  fillNormal(state: Uint32Array, out: Float32Array, std: number, tables: { k: Uint32Array; w: Float64Array; f: Float64Array }): void;
+  /** PyTorch SGD in place (trainer/sgd.ts's sgdUpdate, bit for bit); buf = the gradient when `first`. */
+  sgdUpdate(w: Float32Array, g: Float32Array, buf: Float32Array, lr: number, momentum: number, weightDecay: number, first: boolean): void;
 }
 
 /** Every function above: an addon built from older sources lacks some. */
 const FUNCTIONS: readonly (keyof Addon)[] = [
   'info', 'setThreads', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'matmul', 'maxPool', 'maxPoolGrad',
-  'avgPool', 'avgPoolGrad', 'binary', 'unary', 'addN', 'batchNorm', 'batchNormSums', 'copyStrided', 'reduceSum', 'perturbFilterwise',
+  'avgPool', 'avgPoolGrad', 'binary', 'unary', 'addN', 'batchNorm', 'batchNormSums', 'copyStrided', 'reduceSum', 'perturbFilterwise', 'fillNormal',
+  'sgdUpdate',
 ];
 
 export const addonPath = fileURLToPath(new URL('../build/rwp_native.node', import.meta.url));

@@ -1,9 +1,11 @@
 // @rwp/native: a TensorFlow.js backend named `native` whose heavy kernels (matrix products,
 // convolutions, pooling, BatchNorm, element-wise and reductions) run in a compiled addon over
-// oneDNN; everything else is the cpu backend's. Also one host kernel of the trainer's
-// (nativePerturbation).
-import { loadAddon, type Addon } from './addon.js';
+// oneDNN; everything else is the cpu backend's. Also the trainer's host kernels
+// (host-kernels.ts, importable alone as @rwp/native/host-kernels).
+import { loadAddon } from './addon.js';
 import { BACKEND_NAME, registerBackendAndKernels } from './register.js';
+
+export { nativeNormals, nativePerturbation, nativeSgdUpdate } from './host-kernels.js';
 
 export type RegisterResult = { ok: true; name: 'native'; detail: string } | { ok: false; reason: string };
 
@@ -36,10 +38,4 @@ export function setNativeThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`native threads must be a positive integer, got ${n}`);
   const loaded = loadAddon();
   if ('addon' in loaded) loaded.addon.setThreads(n);
-}
-
-/** The addon's perturbFilterwise (see Addon), or null where the addon is missing or broken. */
-export function nativePerturbation(): Addon['perturbFilterwise'] | null {
-  const loaded = loadAddon();
-  return 'addon' in loaded ? loaded.addon.perturbFilterwise.bind(loaded.addon) : null;
 }

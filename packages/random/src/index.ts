@@ -1,1 +1,2 @@
-export { RandomStream, streamFor } from './stream.js';
+export { RandomStream, streamFor, type NormalKernel, type ZigguratTables } from './stream.js';
+export { portableExp, portableLog } from './portable-math.js';

@@ -1,6 +1,7 @@
 // Deterministic random streams keyed by a position in the run (seed, epoch, step, role...),
 // never by process state: the same key gives the same numbers in any process, so sequential
 // and parallel RWP, and a resumed run, draw identical values.
+import { portableExp, portableLog } from './portable-math.js';
 
 /** Mixes 32-bit words into a well-spread 32-bit hash (murmur3 finaliser steps). */
 function mix32(h: number, word: number): number {
@@ -40,7 +41,23 @@ function keyWords(key: ReadonlyArray<number | string>): number[] {
 const ZIG_R = 3.442619855899;
 
 /** The ziggurat's tables: layer edges x_i, scaled for signed 32-bit draws. */
-function zigguratTables(): { k: Uint32Array; w: Float64Array; f: Float64Array } {
+export interface ZigguratTables {
+  /** Fast-path bounds on |hz| per layer. */
+  k: Uint32Array;
+  /** hz * w[i] is the draw. */
+  w: Float64Array;
+  /** The density at each layer's edge. */
+  f: Float64Array;
+}
+
+/**
+ * A compiled fillNormal (the addon's): the numbers normal() gives from `state` (s0..s3, left
+ * where normal() would leave them), times std, into out.
+ */
+export type NormalKernel = (state: Uint32Array, out: Float32Array, std: number, tables: ZigguratTables) => void;
+
+// Portable exp and log (and sqrt, which IEEE rounds exactly): the same tables under any engine.
+function zigguratTables(): ZigguratTables {
   const m = 2 ** 31;
   const v = 9.91256303526217e-3;
   const k = new Uint32Array(128);
@@ -48,18 +65,18 @@ function zigguratTables(): { k: Uint32Array; w: Float64Array; f: Float64Array } 
   const f = new Float64Array(128);
   let d = ZIG_R;
   let t = d;
-  const q = v / Math.exp(-0.5 * d * d);
+  const q = v / portableExp(-0.5 * d * d);
   k[0] = Math.floor((d / q) * m);
   k[1] = 0;
   w[0] = q / m;
   w[127] = d / m;
   f[0] = 1;
-  f[127] = Math.exp(-0.5 * d * d);
+  f[127] = portableExp(-0.5 * d * d);
   for (let i = 126; i >= 1; i--) {
-    d = Math.sqrt(-2 * Math.log(v / d + Math.exp(-0.5 * d * d)));
+    d = Math.sqrt(-2 * portableLog(v / d + portableExp(-0.5 * d * d)));
     k[i + 1] = Math.floor((d / t) * m);
     t = d;
-    f[i] = Math.exp(-0.5 * d * d);
+    f[i] = portableExp(-0.5 * d * d);
     w[i] = d / m;
   }
   return { k, w, f };
@@ -123,13 +140,13 @@ export class RandomStream {
         let x: number;
         let y: number;
         do {
-          x = -Math.log(1 - this.uniform()) / ZIG_R;
-          y = -Math.log(1 - this.uniform());
+          x = -portableLog(1 - this.uniform()) / ZIG_R;
+          y = -portableLog(1 - this.uniform());
         } while (y + y < x * x);
         return hz > 0 ? ZIG_R + x : -ZIG_R - x;
       }
       const x = hz * ZIG.w[iz];
-      if (ZIG.f[iz] + this.uniform() * (ZIG.f[iz - 1] - ZIG.f[iz]) < Math.exp(-0.5 * x * x)) return x;
+      if (ZIG.f[iz] + this.uniform() * (ZIG.f[iz - 1] - ZIG.f[iz]) < portableExp(-0.5 * x * x)) return x;
       hz = this.nextUint32() | 0;
       iz = hz & 127;
       if (Math.abs(hz) < ZIG.k[iz]) return hz * ZIG.w[iz];
@@ -139,9 +156,16 @@ export class RandomStream {
   /**
    * Fills `out` with N(0, std^2) samples: the numbers normal() gives, in the same order. The
    * generator's state and the ziggurat's fast path live in locals here (the perturbation draws a
-   * model's worth every step); the rare slow path goes through normal() itself.
+   * model's worth every step); the rare slow path goes through normal() itself. With `kernel`
+   * (the addon's), the same numbers from compiled code.
    */
-  fillNormal(out: Float32Array, std = 1): Float32Array {
+  fillNormal(out: Float32Array, std = 1, kernel?: NormalKernel): Float32Array {
+    if (kernel) {
+      const state = Uint32Array.of(this.s0, this.s1, this.s2, this.s3);
+      kernel(state, out, std, ZIG);
+      [this.s0, this.s1, this.s2, this.s3] = state;
+      return out;
+    }
     const { k, w } = ZIG;
     let s0 = this.s0;
     let s1 = this.s1;

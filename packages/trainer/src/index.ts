@@ -4,3 +4,4 @@ export { METHOD_NAMES, type MethodName } from './method-names.js';
 export { train, type Summary, type TrainOptions } from './train.js';
 export { createLogger } from './log.js';
 export type { EpochMetrics, StepTime } from './metrics.js';
+export { trainerSgdStep, type TrainerStep, type Batch } from './sgd-step.js';
