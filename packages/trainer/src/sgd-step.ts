@@ -8,8 +8,6 @@ import type { Batch } from './gradients.js';
 import { modelVars } from './params.js';
 import { emptyFisher, Stepper, type TrainState } from './stepper.js';
 
-export type { Batch } from './gradients.js';
-
 export interface TrainerStep {
   step: () => Promise<void>;
   close: () => Promise<void>;
