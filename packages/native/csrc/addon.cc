@@ -17,6 +17,7 @@ void InitNormals(Napi::Env env, Napi::Object exports);
 void InitPerturb(Napi::Env env, Napi::Object exports);
 void InitPool(Napi::Env env, Napi::Object exports);
 void InitReduce(Napi::Env env, Napi::Object exports);
+void InitSam(Napi::Env env, Napi::Object exports);
 void InitSgd(Napi::Env env, Napi::Object exports);
 
 namespace {
@@ -65,6 +66,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitPerturb(env, exports);
   InitPool(env, exports);
   InitReduce(env, exports);
+  InitSam(env, exports);
   InitSgd(env, exports);
   return exports;
 }

@@ -109,13 +109,15 @@ export interface Addon {
   fillNormal(state: Uint32Array, out: Float32Array, std: number, tables: { k: Uint32Array; w: Float64Array; f: Float64Array }): void;
   /** PyTorch SGD in place (trainer/sgd.ts's sgdUpdate, bit for bit); buf = the gradient when `first`. */
   sgdUpdate(w: Float32Array, g: Float32Array, buf: Float32Array, lr: number, momentum: number, weightDecay: number, first: boolean): void;
+  /** SAM's ascent weights, out = w + e (trainer/sam.ts's samPerturbation plus the add, bit for bit). */
+  samAscent(w: Float32Array, g: Float32Array, rho: number, adaptive: boolean, out: Float32Array): void;
 }
 
 /** Every function above: an addon built from older sources lacks some. */
 const FUNCTIONS: readonly (keyof Addon)[] = [
   'info', 'setThreads', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'matmul', 'maxPool', 'maxPoolGrad',
   'avgPool', 'avgPoolGrad', 'binary', 'unary', 'addN', 'batchNorm', 'batchNormSums', 'copyStrided', 'reduceSum', 'perturbFilterwise', 'fillNormal',
-  'sgdUpdate',
+  'sgdUpdate', 'samAscent',
 ];
 
 export const addonPath = fileURLToPath(new URL('../build/rwp_native.node', import.meta.url));

@@ -5,7 +5,7 @@
 import { loadAddon } from './addon.js';
 import { BACKEND_NAME, registerBackendAndKernels } from './register.js';
 
-export { nativeNormals, nativePerturbation, nativeSgdUpdate } from './host-kernels.js';
+export { nativeNormals, nativePerturbation, nativeSamAscent, nativeSgdUpdate } from './host-kernels.js';
 
 export type RegisterResult = { ok: true; name: 'native'; detail: string } | { ok: false; reason: string };
 

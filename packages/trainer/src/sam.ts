@@ -11,3 +11,10 @@ export function samPerturbation(w: Float32Array, g: Float32Array, rho: number, a
   for (let i = 0; i < g.length; i++) e[i] = (adaptive ? w[i] * w[i] : 1) * g[i] * scale;
   return e;
 }
+
+/** SAM's ascent weights, out = w + e (e rounded to float first): the addon's samAscent gives the same bits. */
+export function samAscentWeights(w: Float32Array, g: Float32Array, rho: number, adaptive: boolean, out: Float32Array): Float32Array {
+  samPerturbation(w, g, rho, adaptive, out);
+  for (let i = 0; i < out.length; i++) out[i] += w[i];
+  return out;
+}

@@ -1,13 +1,15 @@
-// The addon's sgdUpdate against sgdUpdate in JS: the same bits on every branch (first step,
-// momentum, none), so ranks with and without the addon keep the same weights.
+// The addon's sgdUpdate and samAscent against their JS twins: the same bits on every branch, so
+// ranks with and without the addon keep the same weights.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nativeSgdUpdate } from '@rwp/native/host-kernels';
+import { nativeSamAscent, nativeSgdUpdate } from '@rwp/native/host-kernels';
 import { streamFor } from '@rwp/random';
+import { samAscentWeights } from './sam.js';
 import { sgdUpdate } from './sgd.js';
 
 const native = nativeSgdUpdate();
-const skip = native === null ? 'the native addon is not built (npm run build:native -w @rwp/native)' : false;
+const sam = nativeSamAscent();
+const skip = native === null || sam === null ? 'the native addon is not built (npm run build:native -w @rwp/native)' : false;
 
 const bits = (a: Float32Array) => new Uint32Array(a.buffer);
 
@@ -32,4 +34,20 @@ test('sgdUpdate in the addon gives the JS bits over several steps, with and with
 
 test("the addon's sgdUpdate refuses arrays of different lengths", { skip }, () => {
   assert.throws(() => native!(new Float32Array(4), new Float32Array(3), new Float32Array(4), 0.1, 0.9, 0, false), /same length/);
+});
+
+test('samAscent in the addon gives the JS ascent weights bit for bit, plain and adaptive', { skip }, () => {
+  const n = 60_000;
+  const s = streamFor(3, 'sam');
+  const w = Float32Array.from(s.fillNormal(new Float32Array(n)), (x, i) => (i % 89 === 0 ? 0 : x * 2 ** -(i % 17)));
+  const g = Float32Array.from(s.fillNormal(new Float32Array(n)), (x, i) => x * 2 ** -(i % 23));
+  for (const adaptive of [false, true]) {
+    for (const rho of [0.05, 2]) {
+      const want = samAscentWeights(w, g, rho, adaptive, new Float32Array(n));
+      const got = new Float32Array(n);
+      sam!(w, g, rho, adaptive, got);
+      assert.deepEqual(bits(got), bits(want), `adaptive ${adaptive}, rho ${rho}`);
+    }
+  }
+  assert.throws(() => sam!(w, g.subarray(1), 0.05, false, new Float32Array(n)), /same length/);
 });
