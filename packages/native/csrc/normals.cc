@@ -36,6 +36,8 @@ struct Reciprocals {
 const Reciprocals kInv;
 
 double PortableExp(double a) {
+  if (a < -746) return 0;
+  if (a > 710) return HUGE_VAL;
   const double k = std::floor(a * kLog2e + 0.5);
   const double r = a - k * kLn2Hi - k * kLn2Lo;
   double p = 1;

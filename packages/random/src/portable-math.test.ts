@@ -12,6 +12,9 @@ test('portableExp is within a few ulps of e^a where the sampler uses it, and bey
     assert.ok(Math.abs(portableExp(a) / want - 1) <= 4 * ULP, `exp(${a}): ${portableExp(a)} vs ${want}`);
   }
   assert.equal(portableExp(0), 1);
+  assert.equal(portableExp(-1e10), 0);
+  assert.equal(portableExp(1e10), Infinity);
+  assert.equal(portableExp(-745.5), Math.exp(-745.5));
 });
 
 test('portableLog is within a few ulps of ln y on [2^-32, 1] and beyond', () => {

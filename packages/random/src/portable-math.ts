@@ -14,6 +14,9 @@ const INV = Float64Array.from({ length: 24 }, (_, n) => (n === 0 ? 0 : 1 / n));
 
 /** e^a for finite a; 0 below about -745 as in IEEE, Infinity above about 709. */
 export function portableExp(a: number): number {
+  // Beyond these e^a under- or overflows anyway; the scaling loops below would run ~|a| times.
+  if (a < -746) return 0;
+  if (a > 710) return Infinity;
   // a = k ln2 + r, |r| <= ln2 / 2, then e^r by its Taylor series in Horner form (14 terms:
   // the next is < 1e-17 of the sum) and 2^k by exact halvings or doublings.
   const k = Math.floor(a * LOG2E + 0.5);
