@@ -9,7 +9,7 @@ import { trainerSgdStep } from './sgd-step.js';
 
 await tf.setBackend('cpu');
 
-test("trainerSgdStep trains the model it is given on its batch, in the trainer's way", async () => {
+test('trainerSgdStep trains the model it is given on its batch', async () => {
   const model = buildModel({ arch: 'mlp', inputShape: [4, 4, 1], numClasses: 3, seed: 5, width: 1 / 32 });
   const rng = streamFor(4, 'sgd-step');
   const batch: Batch = { x: rng.fillNormal(new Float32Array(16 * 16)), y: Int32Array.from({ length: 16 }, (_, i) => i % 3), shape: [4, 4, 1] };
