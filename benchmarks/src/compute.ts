@@ -13,7 +13,8 @@
 // on CUDA the same way). --profile adds, for native, where a step's time goes by kernel
 // (compute-profile.ts). --json prints one object per model and backend. webgpu prints its
 // adapter first; on a software adapter (SwiftShader) its numbers say nothing about speed.
-// --trainer also times rwp's own SGD step (@rwp/trainer's trainerSgdStep: the batch uploaded
+// webgpu rows also count what one step asks of the GPU (gpu_calls: dispatches, submits,
+// uploads, readbacks, copies). --trainer also times rwp's own SGD step (@rwp/trainer's trainerSgdStep: the batch uploaded
 // each step, the flat gradient read back, momentum and weight decay on the host, the weights
 // written) on a second copy of the model, in rounds alternating with the bare loop: its row
 // (loop "trainer") says how much the trainer adds to its kernels under the same load.
@@ -23,7 +24,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { registerNativeBackend } from '@rwp/native';
 import { registerWasmConvFilterGrad } from '@rwp/wasm';
-import { describeAdapter, startWebgpu } from '@rwp/webgpu';
+import { countGpuCalls, describeAdapter, startWebgpu, type GpuCallCounts } from '@rwp/webgpu';
 import { MODELS, type ModelCase, type ModelName, buildModel } from './compute-models.js';
 import { profileSteps } from './compute-profile.js';
 import { PyTorch } from './compute-pytorch.js';
@@ -46,6 +47,8 @@ interface Row {
   images_per_s: number;
   /** The trainer's row: its step over the bare loop's, timed in alternating rounds. */
   x_tfjs?: number;
+  /** webgpu: what one step asks of the GPU (dispatches, submits, uploads, readbacks, copies). */
+  gpu_calls?: GpuCallCounts;
 }
 
 const ROUNDS = 5;
@@ -191,7 +194,8 @@ function report(row: Row, reference?: number): void {
   }
   const ratio =
     (reference && row.backend !== 'pytorch' ? `  ${(reference / row.step_ms).toFixed(2)}x PyTorch` : '') +
-    (row.x_tfjs !== undefined ? `  ${row.x_tfjs.toFixed(2)}x the bare tfjs loop` : '');
+    (row.x_tfjs !== undefined ? `  ${row.x_tfjs.toFixed(2)}x the bare tfjs loop` : '') +
+    (row.gpu_calls ? `  a step: ${row.gpu_calls.dispatches} dispatches, ${row.gpu_calls.submits} submits, ${row.gpu_calls.writes} uploads, ${row.gpu_calls.reads} readbacks` : '');
   const name = row.backend === 'pytorch' && row.device === 'cuda' ? 'pytorch-cuda' : row.loop === 'trainer' ? `${row.backend}/trainer` : row.backend;
   log(
     `${row.model.padEnd(9)} ${name.padEnd(14)} batch ${String(row.batch).padStart(3)}  ${row.threads} thr ` +
@@ -246,9 +250,10 @@ async function main(): Promise<void> {
             perRound.push(median(u) / median(t));
           }
         }
-        rows.push(row(m, b, times));
+        const calls = (run: () => Promise<void>) => (b === 'webgpu' ? countGpuCalls(run).then((gpu_calls) => ({ gpu_calls })) : {});
+        rows.push({ ...row(m, b, times), ...(await calls(step)) });
         if (rwp) {
-          rows.push({ ...row(m, b, rwpTimes), loop: 'trainer', x_tfjs: median(perRound) });
+          rows.push({ ...row(m, b, rwpTimes), loop: 'trainer', x_tfjs: median(perRound), ...(await calls(rwp.step)) });
           await rwp.close();
           rwpModel!.dispose();
         }
