@@ -40,6 +40,3 @@ export function methodNamesDoc(): string {
   const parts = METHOD_NAMES.map((name) => `\`${name}\`${REGISTRY[name].doc}`);
   return `${parts.slice(0, -1).join(', ')} or ${parts[parts.length - 1]}.`;
 }
-
-export type { Method, MethodRun, MethodStep } from './method.js';
-export { pickKernel, type KernelChoice, type KernelName, type KernelSet } from './kernels.js';
