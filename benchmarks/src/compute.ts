@@ -14,9 +14,9 @@
 // (compute-profile.ts). --json prints one object per model and backend. webgpu prints its
 // adapter first; on a software adapter (SwiftShader) its numbers say nothing about speed.
 // webgpu rows also count what one step asks of the GPU (gpu_calls: dispatches, submits,
-// uploads, readbacks, copies). --trainer also times rwp's own SGD step (@rwp/trainer's trainerSgdStep: the batch uploaded
-// each step, the flat gradient read back, momentum and weight decay on the host, the weights
-// written) on a second copy of the model, in rounds alternating with the bare loop: its row
+// uploads, readbacks, copies). --trainer also times rwp's own SGD step (@rwp/trainer's stepModel
+// with sgd: the batch uploaded each step, the flat gradient read back, momentum and weight decay
+// on the host, the weights written) on a second copy of the model, in rounds alternating with the bare loop: its row
 // (loop "trainer") says how much the trainer adds to its kernels under the same load.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -28,7 +28,7 @@ import { countGpuCalls, describeAdapter, startWebgpu, type GpuCallCounts } from 
 import { MODELS, type ModelCase, type ModelName, buildModel } from './compute-models.js';
 import { profileSteps } from './compute-profile.js';
 import { PyTorch } from './compute-pytorch.js';
-import { trainerSgdStep, type Batch } from '@rwp/trainer';
+import { stepModel, type Batch } from '@rwp/trainer';
 import { streamFor } from '@rwp/random';
 
 const BACKENDS = ['native', 'wasm', 'cpu', 'webgpu'] as const;
@@ -155,6 +155,12 @@ function trainer(model: LayersModel, m: ModelCase): { step: () => Promise<void>;
   };
 }
 
+/** The trainer's SGD step on `model`, the same batch every step. */
+async function sgdSteps(model: LayersModel, batch: Batch, classes: number): Promise<{ step: () => Promise<void>; close: () => Promise<void> }> {
+  const steps = await stepModel(model, { name: 'sgd' }, classes);
+  return { step: () => steps.step([batch]), close: steps.close };
+}
+
 /** A fixed batch on the host, as the trainer's data pipeline hands it over. */
 function hostBatch(m: ModelCase): Batch {
   const x = streamFor(1, 'compute-batch').fillNormal(new Float32Array(m.batch * m.inputShape[0] * m.inputShape[1] * m.inputShape[2]));
@@ -233,7 +239,7 @@ async function main(): Promise<void> {
         const { step, dispose } = trainer(model, m);
         await warmUp(step);
         const rwpModel = opts.trainer ? buildModel(m) : null;
-        const rwp = rwpModel ? await trainerSgdStep(rwpModel, hostBatch(m), m.classes) : null;
+        const rwp = rwpModel ? await sgdSteps(rwpModel, hostBatch(m), m.classes) : null;
         if (rwp) await warmUp(rwp.step);
         const paired = b === pairedWith && typeof pytorch !== 'string' ? pytorch : null;
         const rounds = paired || rwp ? ROUNDS : 1;

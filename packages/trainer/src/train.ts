@@ -186,7 +186,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         const dataMs = performance.now() - d0;
         const s0 = performance.now();
         const r = await stepper.step(
-          { method: config.method, lr, momentum: config.optim.momentum, weightDecay: config.optim.weight_decay, classes: ds.numClasses },
+          { lr, momentum: config.optim.momentum, weightDecay: config.optim.weight_decay, classes: ds.numClasses },
           batches,
         );
         for (const b of batches) prefetcher.recycle(b);
