@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { freePort } from '@rwp/process-group';
 import { shmPrefixFor } from '@rwp/shm';
 import { CollectiveError, connect, type Communicator } from './index.js';
-import { ipcDirFor } from './ring/ipc-dir.js';
+import { ipcDirFor } from './transport/ipc-dir.js';
 
 /** This run's names still in /dev/shm. */
 function leftInShm(runId: string, port: number): string[] {

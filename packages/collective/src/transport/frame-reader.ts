@@ -1,5 +1,5 @@
 import { checkHeader, decodeHeader, FrameError, HEADER_BYTES, payloadBytes, type FrameHeader } from './frame.js';
-import { deferred, type Deferred } from '../group/deferred.js';
+import { deferred, type Deferred } from '../base/deferred.js';
 
 /** Largest read into the staging buffer, used only for the first read after a pause. */
 const STAGING_BYTES = 64 * 1024;

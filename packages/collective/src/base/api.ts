@@ -12,6 +12,8 @@ export interface CommunicatorOptions {
   transport?: Transport;
   /** Deadline of each collective and of the rendezvous. */
   timeoutMs?: number;
+  /** Which implementation runs allreduce and broadcast: 'ring' (default; the only one so far, see group/backends.ts). */
+  backend?: string;
   /** Bytes per frame of a ring collective; a multiple of 4. */
   chunkBytes?: number;
   /** Address other hosts reach this rank at; default RWP_HOST_ADDR, else the one routing to MASTER_ADDR. */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { blameOf, type Fault } from './fault.js';
+import type { Fault } from '../base/fault.js';
+import { blameOf } from './fault-policy.js';
 
 const waits = (origin: number, peer: number | null): Fault => ({ origin, peer, detail: `timed out waiting for rank ${peer}`, waiting: true });
 
