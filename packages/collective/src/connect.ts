@@ -39,6 +39,7 @@ export async function connect(opts: CommunicatorOptions): Promise<Communicator> 
     ipc: transport === 'ipc' ? { dir: ipcDir, path: ipcPathFor(ipcDir, opts.rank) } : null,
     shm: sharedMemoryFor(opts, transport),
     token: opts.jobToken === undefined ? jobTokenFromEnv() : opts.jobToken,
+    logDir: opts.logDir ?? null,
     warn: opts.onWarning ?? warnOnStderr,
   });
   await comm.establish();

@@ -32,6 +32,11 @@ export interface CommunicatorOptions {
    * that does not is refused, and the refusal logged with its address.
    */
   jobToken?: string | null;
+  /**
+   * Where this rank writes its last collectives (flight-rank-R.json: op, sequence number, bytes,
+   * start, end or pending, peers) when the group fails, e.g. RUN_DIR/logs; unset: not written.
+   */
+  logDir?: string;
   /** Where rank 0 reports refused registrations (default: stderr). */
   onWarning?: (message: string) => void;
 }

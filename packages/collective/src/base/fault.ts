@@ -7,6 +7,10 @@ export interface Fault {
   origin: number;
   /** A deadline passed while waiting on `peer`, which may itself be waiting on another rank. */
   waiting?: boolean;
+  /** With `waiting`: the op the rank that timed out was in. */
+  seq?: number;
+  /** With `waiting`: the latest op `peer` was seen in (its last frame's), where known. */
+  peerSeq?: number;
 }
 
 /** What an op is waiting for right now, for the message when its deadline passes. */

@@ -75,7 +75,7 @@ export class MemberControl implements ControlPlane {
   }
 
   report(fault: Fault): void {
-    this.send({ t: 'abort', rank: this.o.rank, peer: fault.peer, detail: fault.detail, waiting: fault.waiting === true });
+    this.send({ t: 'abort', rank: this.o.rank, peer: fault.peer, detail: fault.detail, waiting: fault.waiting === true, seq: fault.seq, peerSeq: fault.peerSeq });
   }
 
   close(flush: boolean): Promise<void> {

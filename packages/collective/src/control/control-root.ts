@@ -164,7 +164,7 @@ export class RootControl implements ControlPlane {
       const g = this.contribute(msg.seq, msg.kind, msg.root, rank, msg.v);
       if (g !== null) this.complete(msg.seq, g);
     } else {
-      this.o.onFault({ peer: msg.peer, detail: msg.detail, origin: rank, waiting: msg.waiting === true });
+      this.o.onFault({ peer: msg.peer, detail: msg.detail, origin: rank, waiting: msg.waiting === true, seq: msg.seq, peerSeq: msg.peerSeq });
     }
   }
 

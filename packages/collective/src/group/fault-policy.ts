@@ -25,6 +25,10 @@ export interface FaultSite {
   leaving(): boolean;
   failed(): boolean;
   progress(): Progress;
+  /** The op running now. */
+  seq(): number;
+  /** The latest op `peer` was seen in, where known. */
+  peerSeq(peer: number | null): number | undefined;
   /** Sends a fault to rank 0 (a member) without raising it here. */
   report(fault: Fault): void;
   /** The group can run no more collectives; `report`: tell the others. */
@@ -66,7 +70,8 @@ export class FaultPolicy {
   timedOut(): void {
     const { site } = this;
     const p = site.progress().lazy?.() ?? site.progress();
-    const fault: Fault = { peer: p.peer, detail: `timed out after ${site.timeoutMs} ms waiting for ${p.what}`, origin: site.rank, waiting: true };
+    const detail = `timed out after ${site.timeoutMs} ms waiting for ${p.what}`;
+    const fault: Fault = { peer: p.peer, detail, origin: site.rank, waiting: true, seq: site.seq(), peerSeq: site.peerSeq(p.peer) };
     if (!site.linked()) {
       site.raise(fault, this.mayReport);
     } else if (site.rank === 0) {
@@ -106,7 +111,8 @@ export class FaultPolicy {
  * The rank a set of timeouts (by the rank that timed out) points at: from the first, follow "a
  * waited on b" while b timed out too. In a ring every rank behind a stalled one starves, and the
  * first to time out need not be its neighbour. Where the waits go round in a circle nobody stands
- * out, and the first timeout is kept as it is.
+ * out, and the first timeout is kept as it is. Where the blamed rank's last op is known, the
+ * verdict says how many collectives it is behind the ranks that wait for it.
  */
 export function blameOf(timeouts: Fault[]): Fault {
   const byOrigin = new Map(timeouts.map((f) => [f.origin, f]));
@@ -117,8 +123,17 @@ export function blameOf(timeouts: Fault[]): Fault {
     chain.push(cur.peer);
     cur = byOrigin.get(cur.peer)!;
   }
-  if (chain.length === 1) return cur;
   const waits = chain.map((r, i) => (i + 1 < chain.length ? `rank ${r} waited on rank ${chain[i + 1]}` : `rank ${r} on rank ${cur.peer}`));
-  return { ...cur, detail: `${cur.detail} (${waits.join(', ')})` };
+  const detail = `${cur.detail}${chain.length === 1 ? '' : ` (${waits.join(', ')})`}${behind(timeouts, cur)}`;
+  return detail === cur.detail ? cur : { ...cur, detail };
+}
+
+/** How far the rank `last` waited on is behind the ranks that timed out, where its last op is known. */
+function behind(timeouts: Fault[], last: Fault): string {
+  const front = Math.max(...timeouts.map((f) => f.seq ?? -1));
+  if (last.peer === null || last.peerSeq === undefined || front < 0) return '';
+  const n = front - last.peerSeq;
+  if (n <= 0) return `; rank ${last.peer} is in op #${front} like the others but stopped sending`;
+  return `; rank ${last.peer} is ${n} collective${n === 1 ? '' : 's'} behind: its last frames were of op #${last.peerSeq}, the others wait in op #${front}`;
 }
 

@@ -21,6 +21,7 @@ import { ShmProbe } from '../transport/shm-probe.js';
 import { ShmRegions } from '../transport/shm-regions.js';
 import { BACKENDS, type BackendName } from './backends.js';
 import { FaultPolicy } from './fault-policy.js';
+import { FlightRecorder, writeFlightRecords } from './flight-recorder.js';
 
 export interface GroupConfig extends GroupAddress {
   timeoutMs: number;
@@ -31,6 +32,8 @@ export interface GroupConfig extends GroupAddress {
   shm: { api: SharedMemory; prefix: string } | null;
   /** The job token every control and ring connection must prove; null: none. */
   token: string | null;
+  /** Where this rank writes its flight records when the group fails; null: nowhere. */
+  logDir: string | null;
   warn: (message: string) => void;
 }
 
@@ -66,6 +69,13 @@ export class GroupCommunicator implements Communicator {
   /** This rank's shared-memory probe while the rendezvous runs. */
   private probe: ShmProbe | null = null;
   private readonly policy: FaultPolicy;
+  private readonly flight = new FlightRecorder();
+  /** Whether the op running now is a ring op, whose frames say which op the left neighbour is in. */
+  private ringOp = false;
+  /** Whom the ring's ops exchange data with: both neighbours. */
+  private readonly ringPeers: readonly number[];
+  /** Whom the control ops exchange values with: rank 0, or (rank 0) every other rank. */
+  private readonly controlPeers: readonly number[];
   /** Stops each monitor of the control socket; called before the socket closes. */
   private readonly unobserve: Array<() => void> = [];
 
@@ -74,6 +84,8 @@ export class GroupCommunicator implements Communicator {
     this.worldSize = cfg.worldSize;
     const context = newContext();
     this.left = mod(cfg.rank - 1, cfg.worldSize);
+    this.ringPeers = [this.left, mod(cfg.rank + 1, cfg.worldSize)];
+    this.controlPeers = cfg.rank === 0 ? Array.from({ length: cfg.worldSize - 1 }, (_, i) => i + 1) : [0];
     this.policy = new FaultPolicy({
       rank: cfg.rank,
       left: this.left,
@@ -83,6 +95,8 @@ export class GroupCommunicator implements Communicator {
       leaving: () => this.leaving,
       failed: () => this.fault !== null,
       progress: () => this.progress,
+      seq: () => this.seq,
+      peerSeq: (peer) => (this.ringOp && peer === this.left ? (this.links.reader.lastSeq ?? undefined) : undefined),
       report: (f) => this.control.plane.report(f),
       raise: (f, report) => this.raise(f, report),
     });
@@ -182,14 +196,14 @@ export class GroupCommunicator implements Communicator {
   allreduce(data: Float32Array, op: ReduceOp = 'sum'): Promise<void> {
     if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('allreduce: data must be a Float32Array'));
     if (op !== 'sum' && op !== 'mean') return Promise.reject(new RangeError(`allreduce: op must be "sum" or "mean", got "${String(op)}"`));
-    return this.run('allreduce', (seq) => this.linked().allreduce(data, seq, op === 'mean'));
+    return this.run('allreduce', (seq) => this.linked().allreduce(data, seq, op === 'mean'), data.byteLength);
   }
 
   broadcast(data: Float32Array, root: number): Promise<void> {
     if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('broadcast: data must be a Float32Array'));
     const bad = this.checkRoot('broadcast', root);
     if (bad) return Promise.reject(bad);
-    return this.run('broadcast', (seq) => this.linked().broadcast(data, root, seq));
+    return this.run('broadcast', (seq) => this.linked().broadcast(data, root, seq), data.byteLength);
   }
 
   broadcastValue<T>(value: T | undefined, root: number): Promise<T> {
@@ -247,22 +261,27 @@ export class GroupCommunicator implements Communicator {
   }
 
   /** Runs collectives one after another, each under the deadline and the group's fault latch. */
-  private run<T>(op: string, body: (seq: number) => Promise<T>): Promise<T> {
-    const result = this.tail.then(() => this.execute(op, body));
+  private run<T>(op: string, body: (seq: number) => Promise<T>, bytes: number | null = null): Promise<T> {
+    const result = this.tail.then(() => this.execute(op, body, bytes));
     this.tail = result.catch(() => undefined);
     return result;
   }
 
-  private async execute<T>(op: string, body: (seq: number) => Promise<T>): Promise<T> {
+  /** `bytes`: the array of a ring op, for the flight records; null for the control ops. */
+  private async execute<T>(op: string, body: (seq: number) => Promise<T>, bytes: number | null): Promise<T> {
     if (this.fault !== null) throw this.errorFor(op, this.fault);
     if (this.closing !== null && op !== 'close') throw new CollectiveError(op, this.rank, null, 'the communicator is closed');
     const seq = op === 'rendezvous' ? 0 : ++this.seq;
     this.progress.peer = null;
     this.progress.what = `op #${seq} ${op}`;
     this.progress.lazy = undefined;
+    this.ringOp = bytes !== null;
+    const record = this.flight.begin(seq, op, bytes, this.ringOp ? this.ringPeers : this.controlPeers);
     const timer = setTimeout(() => this.policy.timedOut(), this.cfg.timeoutMs);
     try {
-      return await Promise.race([body(seq), this.faultLatch.promise]);
+      const result = await Promise.race([body(seq), this.faultLatch.promise]);
+      this.flight.end(record);
+      return result;
     } catch (e) {
       this.policy.fail(e);
       throw this.errorFor(op, this.fault!);
@@ -282,7 +301,19 @@ export class GroupCommunicator implements Communicator {
     this.fault = fault;
     this.faultLatch.reject(new Error(fault.detail));
     if (report) this.control.plane.report(fault);
+    this.dumpFlight(fault);
     this.teardown().catch(() => undefined);
+  }
+
+  /** Once the group was linked: what this rank was doing, for whoever debugs the failure. */
+  private dumpFlight(fault: Fault): void {
+    const { logDir, rank, worldSize, runId } = this.cfg;
+    if (logDir === null || this.backend === null) return;
+    try {
+      writeFlightRecords(logDir, { rank, worldSize, runId }, fault, this.flight.entries());
+    } catch (e) {
+      this.cfg.warn(`rank ${rank} could not write its flight records in ${logDir}: ${(e as Error).message}`);
+    }
   }
 
   private async teardown(): Promise<void> {
