@@ -12,7 +12,7 @@ import { configHash, type Config } from './config.js';
 import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { evaluateBatch, type Batch } from './gradients.js';
 import { emptyFisher, Stepper, type TrainState } from './stepper.js';
-import { appendMetrics, readMetrics, StepTimes, stepSplit, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
+import { appendMetrics, readMetrics, StepTimes, stepSplit, stragglerMessage, stragglers, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
 import { modelVars } from './params.js';
 import { RunProgress } from './run-progress.js';
 import { planRun } from './run-plan.js';
@@ -102,7 +102,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
   log.info({ backend: backend.name, threads: backend.threads }, `backend ${backend.name}: ${backend.reason}`);
   mkdirSync(runDir, { recursive: true });
 
-  const comm = await connect({ ...group, timeoutMs });
+  const comm = await connect({ ...group, timeoutMs, logDir: join(runDir, 'logs') });
   try {
     const hash = configHash(config);
     const hashes = await comm.allgather(hash);
@@ -210,7 +210,9 @@ export async function train(opts: TrainOptions): Promise<Summary> {
       sums.trainMs = performance.now() - passStart;
       stepTimes?.flush();
       const passDone = stepInPass >= plan.stepsPerPass;
-      const totals = (await comm.allgather(sums)).reduce((a, b) => {
+      const ranks = await comm.allgather(sums);
+      const rankComputeMs = ranks.map((r) => r.computeMs / r.steps);
+      const totals = ranks.reduce((a, b) => {
         const o = { ...a };
         for (const k of Object.keys(o) as Array<keyof PassSums>) o[k] = a[k] + b[k];
         return o;
@@ -233,12 +235,14 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         comm_ms: totals.commMs / totals.steps,
         data_ms: totals.dataMs / totals.steps,
         images_per_s: totals.images / (sums.trainMs / 1000),
+        rank_compute_ms: rankComputeMs,
       };
       if (comm.rank === 0) {
         appendMetrics(runDir, passDone ? m : { ...m, partial: true });
         log.info({ metrics: m }, `epoch ${m.epoch} of ${plan.passes}: train loss ${m.train_loss.toFixed(4)} acc ${(m.train_acc * 100).toFixed(2)}%` +
           (evalResult ? `, test loss ${evalResult.loss.toFixed(4)} acc ${(evalResult.acc * 100).toFixed(2)}%` : '') +
           `, ${m.step_ms.toFixed(1)} ms/step (comm ${m.comm_ms.toFixed(1)}, data ${m.data_ms.toFixed(1)})`);
+        if (passDone) for (const slow of stragglers(rankComputeMs)) log.warn({ straggler: slow }, stragglerMessage(m.epoch, slow));
       }
       if (passDone) {
         pass++;

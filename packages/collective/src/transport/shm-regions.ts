@@ -1,5 +1,5 @@
 import type { SharedMemory } from '@rwp/shm';
-import { PeerError } from '../group/peer-error.js';
+import { PeerError } from '../base/peer-error.js';
 
 /**
  * The regions a rank reads or writes. Each rank whose right link goes through shared memory owns

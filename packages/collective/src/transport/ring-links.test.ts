@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { freePort, runIdHash } from '@rwp/process-group';
 import { encodeHeader, FrameKind } from './frame.js';
-import { RingLinks, type LinkIdentity } from './ring-links.js';
+import type { LinkIdentity } from './link-identity.js';
+import { RingLinks } from './ring-links.js';
 
 function ids(runId: string): [LinkIdentity, LinkIdentity] {
   const runHash = runIdHash(runId);

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { NONCE_BYTES, PROOF_BYTES } from '@rwp/process-group';
 import { encodeHeader, FrameKind, type FrameHeader } from './frame.js';
-import type { LinkIdentity } from './ring-links.js';
+import type { LinkIdentity } from './link-identity.js';
 
 // The job token's challenge-response on a ring link, as frames before the link frames:
 //   connecting rank -> listener: challenge(its nonce)

@@ -4,27 +4,12 @@ import { formatPortRange, Incoming, NONCE_BYTES, newNonce, PROOF_BYTES, proofMat
 import { checkHeader, decodeHeader, encodeHeader, FrameKind, HEADER_BYTES, type FrameError, type FrameHeader } from './frame.js';
 import { FrameReader } from './frame-reader.js';
 import { FrameWriter } from './frame-writer.js';
-import { PeerError } from '../group/peer-error.js';
+import { PeerError } from '../base/peer-error.js';
 import { authFrame, authHeader, peerOf, RING_CONTEXT } from './link-auth.js';
+import { linkHeader, type LinkIdentity } from './link-identity.js';
 
 /** How long an accepted connection may take to complete its set-up before it is turned away. */
 const GREETING_MS = 10_000;
-
-export interface LinkIdentity {
-  rank: number;
-  worldSize: number;
-  /** Rank this one receives from. */
-  left: number;
-  /** Rank this one sends to. */
-  right: number;
-  runId: string;
-  runHash: number;
-}
-
-/** The set-up frame each end of a link sends first: who it is, in which run and group size. */
-export function linkHeader(id: LinkIdentity, sender: number): FrameHeader {
-  return { runHash: id.runHash, seq: 0, kind: FrameKind.Link, sender, step: 0, total: id.worldSize, offset: 0, count: 0 };
-}
 
 /**
  * The two links of this rank in the ring. Data flows from a listener to the rank that connected:

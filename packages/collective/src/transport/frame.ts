@@ -3,7 +3,7 @@
 // Each field is checked on receive, so a frame from another run, another operation or the wrong
 // place in the ring is an error, never summed.
 
-export const FRAME_MAGIC = 0x31505752; // "RWP1" read as little-endian u32
+const FRAME_MAGIC = 0x31505752; // "RWP1" read as little-endian u32
 export const HEADER_BYTES = 36;
 
 export const enum FrameKind {
@@ -40,7 +40,7 @@ export function payloadBytes(h: FrameHeader): number {
   return h.kind === FrameKind.ShmReadySum || h.kind === FrameKind.ShmReadyMean ? 0 : h.count * 4;
 }
 
-export function kindName(kind: number): string {
+function kindName(kind: number): string {
   return KIND_NAMES[kind] ?? `unknown kind ${kind}`;
 }
 

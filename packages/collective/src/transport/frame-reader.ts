@@ -1,5 +1,5 @@
 import { checkHeader, decodeHeader, FrameError, HEADER_BYTES, payloadBytes, type FrameHeader } from './frame.js';
-import { deferred, type Deferred } from '../group/deferred.js';
+import { deferred, type Deferred } from '../base/deferred.js';
 
 /** Largest read into the staging buffer, used only for the first read after a pause. */
 const STAGING_BYTES = 64 * 1024;
@@ -39,6 +39,8 @@ export class FrameReader {
   private landedStaged = false;
   private paused = false;
   private error: Error | null = null;
+  /** The op (sequence number) of the last frame header read, for timeout messages; null before any. */
+  lastSeq: number | null = null;
   /** Resumes reading; set once the socket exists. */
   resume: () => void = () => undefined;
 
@@ -126,6 +128,7 @@ export class FrameReader {
     if (fields === null) {
       throw new FrameError(`not an rwp frame: starts with 0x${this.header.subarray(0, 8).toString('hex')}`);
     }
+    this.lastSeq = fields.seq;
     this.cur = { exp: null, bytes: payloadBytes(fields), dest: null, got: 0 };
     const exp = this.queue[0];
     if (exp !== undefined) this.adopt(exp);

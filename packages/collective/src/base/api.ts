@@ -12,6 +12,8 @@ export interface CommunicatorOptions {
   transport?: Transport;
   /** Deadline of each collective and of the rendezvous. */
   timeoutMs?: number;
+  /** Which implementation runs allreduce and broadcast: 'ring' (default; the only one so far, see group/backends.ts). */
+  backend?: string;
   /** Bytes per frame of a ring collective; a multiple of 4. */
   chunkBytes?: number;
   /** Address other hosts reach this rank at; default RWP_HOST_ADDR, else the one routing to MASTER_ADDR. */
@@ -30,6 +32,11 @@ export interface CommunicatorOptions {
    * that does not is refused, and the refusal logged with its address.
    */
   jobToken?: string | null;
+  /**
+   * Where this rank writes its last collectives (flight-rank-R.json: op, sequence number, bytes,
+   * start, end or pending, peers) when the group fails, e.g. RUN_DIR/logs; unset: not written.
+   */
+  logDir?: string;
   /** Where rank 0 reports refused registrations (default: stderr). */
   onWarning?: (message: string) => void;
 }
