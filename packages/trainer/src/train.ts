@@ -85,18 +85,17 @@ async function evaluate(state: TrainState, ds: Dataset, comm: Communicator, limi
   return { loss: tot.loss / count, acc: tot.correct / count };
 }
 
-function threadsFor(config: Config, env: NodeJS.ProcessEnv): number {
+function threadsFor(config: Config, env: NodeJS.ProcessEnv | undefined): number {
   if (config.threads !== null) return config.threads;
   return threadsFromEnv(env) ?? (launchedByRwp(env) ? 1 : availableParallelism());
 }
 
 export async function train(opts: TrainOptions): Promise<Summary> {
   const { config, runDir, log } = opts;
-  const env = opts.env ?? process.env;
   const started = performance.now();
-  const group = resolveProcessGroup(env);
-  const timeoutMs = commTimeoutFromEnv(env) ?? config.dist.timeout_s * 1000;
-  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, env), log: (m) => log.debug(m) }).catch((e: Error) => {
+  const group = resolveProcessGroup(opts.env);
+  const timeoutMs = commTimeoutFromEnv(opts.env) ?? config.dist.timeout_s * 1000;
+  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, opts.env), log: (m) => log.debug(m) }).catch((e: Error) => {
     throw new RunError(e.message);
   });
   log.info({ backend: backend.name, threads: backend.threads }, `backend ${backend.name}: ${backend.reason}`);
