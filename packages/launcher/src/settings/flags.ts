@@ -1,5 +1,5 @@
 import { keyValue, port, positiveNumber, wholeNumber } from '@rwp/cli-args';
-import { DEFAULT_TRANSPORT, formatPortRange, parsePortRange, TRANSPORTS, WORKER_ENV as E, type WorkerEnvName } from '@rwp/process-group';
+import { DEFAULT_MASTER_PORT, DEFAULT_TRANSPORT, formatPortRange, parsePortRange, TRANSPORTS, WORKER_ENV as E, type WorkerEnvName } from '@rwp/process-group';
 
 /** Variables of the workers' environment. */
 type WorkerVars = Partial<Record<WorkerEnvName, string>>;
@@ -57,7 +57,7 @@ export const FLAGS = {
   masterAddr: text('--master-addr <host>', 'address of node 0 that every host can reach (needed with --nnodes > 1; default 127.0.0.1)'),
   masterPort: valued(
     '--master-port <port>',
-    "rendezvous port on node 0 (default: a free port on one host, 29500 on several, where node 0's launcher also listens on the next port for the other hosts' launchers)",
+    `rendezvous port on node 0 (default: a free port on one host, ${DEFAULT_MASTER_PORT} on several, where node 0's launcher also listens on the next port for the other hosts' launchers)`,
     port,
   ),
   tokenFile: text(
