@@ -1,4 +1,4 @@
-import { dataPortsFromEnv, DEFAULT_TIMEOUT_MS, jobTokenFromEnv } from '@rwp/process-group';
+import { dataPortsFromEnv, DEFAULT_TIMEOUT_MS, hostAddrFromEnv, jobTokenFromEnv, sharedMemoryAllowed } from '@rwp/process-group';
 import { sharedMemory, sharedMemoryMissing, shmPrefixFor, type SharedMemory } from '@rwp/shm';
 import type { Communicator, CommunicatorOptions } from './base/api.js';
 import { BACKENDS, DEFAULT_BACKEND, isBackendName } from './group/backends.js';
@@ -31,7 +31,7 @@ export async function connect(opts: CommunicatorOptions): Promise<Communicator> 
     transport,
     masterAddr: opts.masterAddr,
     masterPort: opts.masterPort,
-    hostAddr: opts.hostAddr ?? process.env.RWP_HOST_ADDR,
+    hostAddr: opts.hostAddr ?? hostAddrFromEnv(),
     dataPorts: opts.dataPorts === undefined ? dataPortsFromEnv() : opts.dataPorts,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
@@ -48,7 +48,7 @@ export async function connect(opts: CommunicatorOptions): Promise<Communicator> 
 
 /** Shared memory for allreduce where asked for (ipc, RWP_SHM not 0) and the addon is built. */
 function sharedMemoryFor(opts: CommunicatorOptions, transport: string): { api: SharedMemory; prefix: string } | null {
-  if (transport !== 'ipc' || !(opts.sharedMemory ?? process.env.RWP_SHM !== '0')) return null;
+  if (transport !== 'ipc' || !(opts.sharedMemory ?? sharedMemoryAllowed())) return null;
   const api = sharedMemory();
   if (api === null) {
     if (opts.rank === 0) (opts.onWarning ?? warnOnStderr)(`allreduce goes over unix sockets: ${sharedMemoryMissing()}`);

@@ -4,6 +4,7 @@
 import { BACKEND_NAMES } from '@rwp/backend';
 import { DATASET_NAMES } from '@rwp/data';
 import { ARCHS } from '@rwp/models';
+import { DEFAULT_TIMEOUT_MS } from '@rwp/process-group';
 import { METHOD_NAMES, methodNamesDoc } from './methods/index.js';
 import { SCHEDULE_KINDS } from './schedule.js';
 
@@ -79,7 +80,7 @@ export const SCHEMA = {
     eval: field(bool(), true, 'Evaluate on the test split after every epoch.'),
   },
   dist: {
-    timeout_s: field(num({ min: 1 }), 300, 'Deadline of every collective operation; a dead or stalled peer is an error naming it within this time.'),
+    timeout_s: field(num({ min: 1 }), DEFAULT_TIMEOUT_MS / 1000, 'Deadline of every collective operation; a dead or stalled peer is an error naming it within this time.'),
   },
 };
 

@@ -8,6 +8,7 @@ import { initBackend } from '@rwp/backend';
 import { connect, resolveProcessGroup, type Communicator } from '@rwp/collective';
 import { augmentKey, epochBatches, loadDataset, makeBatch, Prefetcher, type Augment, type Dataset } from '@rwp/data';
 import { buildModel } from '@rwp/models';
+import { commTimeoutFromEnv, launchedByRwp, threadsFromEnv } from '@rwp/process-group';
 import { configHash, type Config } from './config.js';
 import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { evaluateBatch, type Batch } from './gradients.js';
@@ -84,19 +85,17 @@ async function evaluate(state: TrainState, ds: Dataset, comm: Communicator, limi
   return { loss: tot.loss / count, acc: tot.correct / count };
 }
 
-function threadsFor(config: Config, env: NodeJS.ProcessEnv): number {
+function threadsFor(config: Config, env: NodeJS.ProcessEnv | undefined): number {
   if (config.threads !== null) return config.threads;
-  if (env.RWP_THREADS) return Number(env.RWP_THREADS);
-  return env.RWP_LAUNCHED === '1' ? 1 : availableParallelism();
+  return threadsFromEnv(env) ?? (launchedByRwp(env) ? 1 : availableParallelism());
 }
 
 export async function train(opts: TrainOptions): Promise<Summary> {
   const { config, runDir, log } = opts;
-  const env = opts.env ?? process.env;
   const started = performance.now();
-  const group = resolveProcessGroup(env);
-  const timeoutMs = env.RWP_COMM_TIMEOUT_MS ? group.timeoutMs : config.dist.timeout_s * 1000;
-  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, env), log: (m) => log.debug(m) }).catch((e: Error) => {
+  const group = resolveProcessGroup(opts.env);
+  const timeoutMs = commTimeoutFromEnv(opts.env) ?? config.dist.timeout_s * 1000;
+  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, opts.env), log: (m) => log.debug(m) }).catch((e: Error) => {
     throw new RunError(e.message);
   });
   log.info({ backend: backend.name, threads: backend.threads }, `backend ${backend.name}: ${backend.reason}`);

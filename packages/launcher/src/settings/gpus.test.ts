@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { checkGpuCount, deviceFor, planGpus } from './gpus.js';
 
 const devicesFor = (spec: string, env: NodeJS.ProcessEnv, gpus: number, n: number, share = true) => {
-  const plan = planGpus(spec, env, share, () => gpus);
+  const plan = planGpus(spec, share, env, () => gpus);
   checkGpuCount(plan, n);
   return Array.from({ length: n }, (_, i) => deviceFor(plan, i));
 };
@@ -26,5 +26,5 @@ test('fewer GPUs than workers is an error naming the ranks left without one, unl
 test('--gpus none hides every GPU; a list of indices or UUIDs is dealt out in order; junk is refused', () => {
   assert.deepEqual(devicesFor('none', { CUDA_VISIBLE_DEVICES: '0' }, 4, 2, false), ['', '']);
   assert.deepEqual(devicesFor('2,GPU-ab12', {}, 0, 2, false), ['2', 'GPU-ab12']);
-  assert.throws(() => planGpus('0;1', {}), /--gpus must be auto, none or a comma list/);
+  assert.throws(() => planGpus('0;1'), /--gpus must be auto, none or a comma list/);
 });

@@ -1,5 +1,5 @@
 import { freePort, listenThenClose } from '@rwp/process-group';
-import { LaunchError } from './errors.js';
+import { LaunchError } from '../errors.js';
 
 /** A port the kernel says is free on `host` now. */
 export async function pickFreePort(host: string): Promise<number> {

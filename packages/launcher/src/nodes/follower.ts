@@ -3,11 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Attempts, Next } from './attempts.js';
 import { Decisions } from './decisions.js';
-import { LaunchError } from './errors.js';
+import { LaunchError } from '../errors.js';
 import { proveToCoordinator } from './launcher-handshake.js';
 import { LineChannel, type FailureInfo, type FromCoordinator, type Outcome, type ToCoordinator } from './launcher-messages.js';
 import { launchersPort } from './launchers-port.js';
-import { prepareAttempt, type LaunchSettings } from './launch-settings.js';
+import { prepareAttempt, type LaunchSettings } from '../settings/launch-settings.js';
 import { StopLatch } from './stop-latch.js';
 
 const RETRY_MS = 250;

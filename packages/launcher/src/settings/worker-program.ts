@@ -1,7 +1,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LaunchError } from './errors.js';
+import { LaunchError } from '../errors.js';
 
 /**
  * The program rwp-launch runs by default: the bin the trainer declares. The launcher does not

@@ -1,59 +1,30 @@
 import type { Writable } from 'node:stream';
-import { parsePortRange, type PortRange, type Transport } from '@rwp/process-group';
-import { LaunchError } from './errors.js';
+import { dataPortsFromEnv, parsePortRange, ProcessGroupEnvError, WORKER_ENV, type PortRange } from '@rwp/process-group';
+import { LaunchError } from '../errors.js';
+import type { FlagValues, ResolvedFlags } from './flags.js';
 
-/** What `rwp-launch` is asked to do: one field per CLI flag, plus output, pretty and graceSeconds for callers of launch(). */
-export interface LaunchOptions {
+/** What `rwp-launch` is asked to do: one field per flag (see FLAGS), plus what only callers of launch() choose. */
+export type LaunchOptions = FlagValues & {
   /** The run config (YAML) every worker gets as its first argument. */
   config: string;
-  /** `key=value` overrides passed to every worker as `--set key=value`. */
-  sets?: string[];
-  /** Workers on this host. */
-  nproc: number;
-  nnodes?: number;
-  nodeRank?: number;
-  masterAddr?: string;
-  masterPort?: number;
-  /** A file holding the job's secret (RWP_JOB_TOKEN); see resolveJobToken. */
-  tokenFile?: string;
-  /** Several hosts without a job token, on purpose. */
-  unauthenticated?: boolean;
-  /** `LO-HI`: the ring's listening ports on this host (RWP_DATA_PORTS); default RWP_DATA_PORTS, else any. */
-  dataPorts?: string;
-  maxRestarts?: number;
-  /** Pass --resume to the workers from the first start on (a restarted container continues its run). */
-  resume?: boolean;
-  runDir?: string;
-  runId?: string;
-  transport?: Transport;
-  commTimeoutSeconds?: number;
-  /** Threads per worker (RWP_THREADS, OMP_NUM_THREADS). */
-  threads?: number;
-  /** `auto`, `none` or a list of device ids for CUDA_VISIBLE_DEVICES. */
-  gpus?: string;
-  /** More workers than GPUs share them in turn instead of being an error. */
-  shareGpus?: boolean;
-  /** The worker program; default: the `rwp-train` bin (see resolveWorkerProgram). */
-  worker?: string;
   /** Where the combined, rank-tagged log goes; default process.stdout. */
   output?: Writable & { isTTY?: boolean };
   /** Human-readable lines instead of JSON; default: whether `output` is a terminal. */
   pretty?: boolean;
   /** Seconds a worker gets between SIGTERM and SIGKILL; default 5. */
   graceSeconds?: number;
-}
+};
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SET = /^[^=\s]+=/;
 
-/** Rejects combinations no run can succeed with, naming the flag. */
-export function validateOptions(o: LaunchOptions): void {
-  const nnodes = o.nnodes ?? 1;
-  const nodeRank = o.nodeRank ?? 0;
+/** Rejects values and combinations no run can succeed with, naming the flag (launch() is called without the command line's parsers too). */
+export function validateOptions(o: ResolvedFlags<LaunchOptions>): void {
+  const { nnodes, nodeRank } = o;
   positiveInteger('--nproc', o.nproc);
   positiveInteger('--nnodes', nnodes);
-  positiveInteger('--threads', o.threads ?? 1);
-  if (!Number.isInteger(o.maxRestarts ?? 0) || (o.maxRestarts ?? 0) < 0) {
+  positiveInteger('--threads', o.threads);
+  if (!Number.isInteger(o.maxRestarts) || o.maxRestarts < 0) {
     throw new LaunchError(`--max-restarts must be a whole number >= 0, got ${o.maxRestarts}`);
   }
   if (!Number.isInteger(nodeRank) || nodeRank < 0 || nodeRank >= nnodes) {
@@ -81,14 +52,12 @@ export function validateOptions(o: LaunchOptions): void {
 }
 
 /** The range given by --data-ports (else RWP_DATA_PORTS), or null for ports the kernel picks. */
-export function dataPortsOf(o: LaunchOptions): PortRange | null {
-  const text = o.dataPorts ?? process.env.RWP_DATA_PORTS;
-  if (text === undefined || text.trim() === '') return null;
-  const flag = o.dataPorts !== undefined ? '--data-ports' : 'RWP_DATA_PORTS';
+function dataPortsOf(o: LaunchOptions): PortRange | null {
   try {
-    return parsePortRange(text);
+    if (o.dataPorts === undefined) return dataPortsFromEnv();
+    return o.dataPorts.trim() === '' ? null : parsePortRange(o.dataPorts);
   } catch (e) {
-    throw new LaunchError(`${flag}: ${(e as Error).message}`);
+    throw new LaunchError(e instanceof ProcessGroupEnvError ? e.message : `--data-ports: ${(e as Error).message}`);
   }
 }
 
@@ -96,7 +65,7 @@ export function dataPortsOf(o: LaunchOptions): PortRange | null {
 function checkDataPorts(o: LaunchOptions): void {
   const range = dataPortsOf(o);
   if (range !== null && range.last - range.first + 1 < o.nproc) {
-    const flag = o.dataPorts !== undefined ? '--data-ports' : 'RWP_DATA_PORTS';
+    const flag = o.dataPorts !== undefined ? '--data-ports' : WORKER_ENV.dataPorts;
     throw new LaunchError(`${flag} ${range.first}-${range.last} holds ${range.last - range.first + 1} port(s) but --nproc ${o.nproc} ranks each listen on one`);
   }
 }

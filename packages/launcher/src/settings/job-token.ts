@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
-import { jobTokenFromEnv, newJobToken } from '@rwp/process-group';
-import { LaunchError } from './errors.js';
+import { jobTokenFromEnv, newJobToken, WORKER_ENV } from '@rwp/process-group';
+import { LaunchError } from '../errors.js';
 
 /** The job's secret and where it came from, for the start-up line (never the secret itself). */
 export interface JobToken {
@@ -17,16 +17,16 @@ export function resolveJobToken(o: { tokenFile?: string; unauthenticated?: boole
   const fromEnv = jobTokenFromEnv();
   if (o.unauthenticated) {
     if (o.tokenFile !== undefined || fromEnv !== null) {
-      throw new LaunchError(`--unauthenticated contradicts ${o.tokenFile !== undefined ? '--token-file' : 'RWP_JOB_TOKEN in the environment'}: give one or the other`);
+      throw new LaunchError(`--unauthenticated contradicts ${o.tokenFile !== undefined ? '--token-file' : `${WORKER_ENV.jobToken} in the environment`}: give one or the other`);
     }
     return { token: null, source: 'none (--unauthenticated)' };
   }
   if (o.tokenFile !== undefined) return { token: readTokenFile(o.tokenFile, warn), source: `--token-file ${o.tokenFile}` };
-  if (fromEnv !== null) return { token: fromEnv, source: 'RWP_JOB_TOKEN' };
+  if (fromEnv !== null) return { token: fromEnv, source: WORKER_ENV.jobToken };
   if (o.nnodes === 1) return { token: newJobToken(), source: 'generated for this launch' };
   throw new LaunchError(
     `--nnodes ${o.nnodes} needs a job token shared by every host: --token-file FILE (the same file on each, e.g. from \`openssl rand -hex 32\`) ` +
-      'or RWP_JOB_TOKEN; or --unauthenticated to let anyone who can reach the ports join or feed the run',
+      `or ${WORKER_ENV.jobToken}; or --unauthenticated to let anyone who can reach the ports join or feed the run`,
   );
 }
 

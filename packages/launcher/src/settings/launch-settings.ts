@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { DEFAULT_MASTER_PORT, type PortRange, type Transport } from '@rwp/process-group';
+import { DEFAULT_MASTER_PORT, type Transport } from '@rwp/process-group';
+import { commTimeoutMs, flagsWorkerEnv, withDefaults } from './flags.js';
 import { checkGpuCount, planGpus, type GpuPlan } from './gpus.js';
-import { dataPortsOf, validateOptions, type LaunchOptions } from './options.js';
+import { validateOptions, type LaunchOptions } from './options.js';
 import { resolveJobToken } from './job-token.js';
 import { assertPortFree, pickFreePort } from './ports.js';
 import { resolveRunDir } from './run-dir.js';
@@ -19,8 +20,6 @@ export interface LaunchSettings {
   masterAddr: string;
   /** Undefined on a single node without --master-port: each attempt picks a free one. */
   masterPort: number | undefined;
-  /** The ring's listening ports on this host (RWP_DATA_PORTS), or null for any. */
-  dataPorts: PortRange | null;
   /** The secret every worker proves on each connection (RWP_JOB_TOKEN), or null when waived. */
   jobToken: string | null;
   /** Where the token came from, for the start-up line. */
@@ -30,6 +29,8 @@ export interface LaunchSettings {
   transport: Transport;
   threads: number;
   commTimeoutMs: number | undefined;
+  /** The variables the flags set in every worker's environment (FLAGS' `env`). */
+  flagsEnv: Record<string, string>;
   gpus: GpuPlan;
   runId: string | undefined;
   maxRestarts: number;
@@ -43,13 +44,14 @@ export interface Attempt {
   masterPort: number;
 }
 
-export function resolveLaunchSettings(o: LaunchOptions, now = new Date()): LaunchSettings {
+export function resolveLaunchSettings(options: LaunchOptions, now = new Date()): LaunchSettings {
+  const o = withDefaults(options);
   validateOptions(o);
-  const nnodes = o.nnodes ?? 1;
+  const { nnodes } = o;
   const sets = o.sets ?? [];
   const warnings: string[] = [];
   const { token, source } = resolveJobToken({ tokenFile: o.tokenFile, unauthenticated: o.unauthenticated, nnodes }, (m) => warnings.push(m));
-  const gpus = planGpus(o.gpus ?? 'auto', process.env, o.shareGpus ?? false);
+  const gpus = planGpus(o.gpus, o.shareGpus === true);
   checkGpuCount(gpus, o.nproc);
   return {
     config: o.config,
@@ -58,20 +60,20 @@ export function resolveLaunchSettings(o: LaunchOptions, now = new Date()): Launc
     worker: resolveWorkerProgram(o.worker),
     nproc: o.nproc,
     nnodes,
-    nodeRank: o.nodeRank ?? 0,
+    nodeRank: o.nodeRank,
     masterAddr: o.masterAddr ?? '127.0.0.1',
     masterPort: o.masterPort ?? (nnodes > 1 ? DEFAULT_MASTER_PORT : undefined),
-    dataPorts: dataPortsOf(o),
     jobToken: token,
     jobTokenSource: source,
     warnings,
-    transport: o.transport ?? 'ipc',
-    threads: o.threads ?? 1,
-    commTimeoutMs: o.commTimeoutSeconds === undefined ? undefined : Math.max(1, Math.round(o.commTimeoutSeconds * 1000)),
+    transport: o.transport,
+    threads: o.threads,
+    commTimeoutMs: o.commTimeoutSeconds === undefined ? undefined : commTimeoutMs(o.commTimeoutSeconds),
+    flagsEnv: flagsWorkerEnv(o),
     gpus,
     runId: o.runId,
-    maxRestarts: o.maxRestarts ?? 0,
-    resume: o.resume ?? false,
+    maxRestarts: o.maxRestarts,
+    resume: o.resume === true,
   };
 }
 

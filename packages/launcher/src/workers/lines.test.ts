@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tagLine } from './tag-line.js';
+import { tagLine } from '../output/tag-line.js';
 import { LineSplitter } from './lines.js';
 
 test('lines survive chunk boundaries, CRLF and multi-byte characters split across chunks', () => {

@@ -1,5 +1,5 @@
-import type { LaunchSettings } from './launch-settings.js';
-import { shellQuote } from './shell-quote.js';
+import type { LaunchSettings } from '../settings/launch-settings.js';
+import { shellQuote } from '../output/shell-quote.js';
 import type { WorkerSpec } from './worker-spec.js';
 
 /** Each worker's environment and command line as shell lines a user can read or paste. */

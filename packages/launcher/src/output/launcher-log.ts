@@ -1,7 +1,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { pino, type Logger } from 'pino';
-import type { CombinedOutput } from './combined-output.js';
+import type { CombinedOutput } from './api.js';
 
 /** The launcher's own logger: JSON lines to `file` and, tagged `rank: "launcher"`, to the combined output. */
 export interface LauncherLog {

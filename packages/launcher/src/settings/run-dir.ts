@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { defaultRunDir } from '@rwp/process-group';
 import { parse } from 'yaml';
-import { LaunchError } from './errors.js';
+import { LaunchError } from '../errors.js';
 
 /**
  * The run's directory: --run-dir, else the last `--set run_dir=X`, else the config's top-level
@@ -11,7 +12,7 @@ import { LaunchError } from './errors.js';
 export function resolveRunDir(config: string, runDirFlag: string | undefined, sets: readonly string[], now: Date): string {
   const fromConfig = configRunDir(config);
   const fromSet = sets.filter((s) => s.startsWith('run_dir=')).map((s) => s.slice('run_dir='.length)).pop();
-  const chosen = runDirFlag ?? fromSet ?? fromConfig ?? join('runs', `${basename(config, extname(config))}-${utcStamp(now)}`);
+  const chosen = runDirFlag ?? fromSet ?? fromConfig ?? defaultRunDir(config, now);
   if (chosen === '') throw new LaunchError('the run directory is empty; give --run-dir DIR');
   return resolve(chosen);
 }
@@ -39,9 +40,4 @@ function configRunDir(config: string): string | undefined {
   if (runDir === undefined || runDir === null) return undefined;
   if (typeof runDir !== 'string') throw new LaunchError(`config file ${config}: run_dir must be a string, got ${JSON.stringify(runDir)}`);
   return runDir;
-}
-
-/** 2025-01-02T03:04:05.678Z -> 20250102T030405Z: sortable and safe in a path. */
-function utcStamp(d: Date): string {
-  return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
 }

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import type { CombinedOutput } from './combined-output.js';
+import type { CombinedOutput } from '../output/api.js';
 import { LineSplitter } from './lines.js';
-import type { StreamName } from './tag-line.js';
+import type { StreamName } from '../output/tag-line.js';
 import type { WorkerSpec } from './worker-spec.js';
 
 /** How a worker ended: an exit code, a signal, or a failure to start at all. */

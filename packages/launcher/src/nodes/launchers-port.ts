@@ -1,5 +1,5 @@
-import { LaunchError } from './errors.js';
-import type { LaunchSettings } from './launch-settings.js';
+import { LaunchError } from '../errors.js';
+import type { LaunchSettings } from '../settings/launch-settings.js';
 
 /** Where node 0's launcher listens for the others on several hosts: the port after --master-port. */
 export function launchersPort(plan: LaunchSettings): number {

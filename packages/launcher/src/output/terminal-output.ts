@@ -1,12 +1,9 @@
-import type { Writable } from 'node:stream';
+import type { CombinedOutput, TerminalLike } from './api.js';
 import { BottomLine } from './bottom-line.js';
-import type { CombinedOutput } from './combined-output.js';
 import { formatProgressLine } from './progress-line.js';
 import { formatSummaryTable } from './summary-table.js';
 import { tagLine } from './tag-line.js';
 import { progressOf, runEndOf, type RunEnd } from './worker-records.js';
-
-export type TerminalLike = Writable & { isTTY?: boolean; columns?: number };
 
 /** Where a terminal does not say its width (a pty without a window size). */
 const DEFAULT_COLUMNS = 80;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { liveProcessGroups } from '@rwp/process-group';
 import type { Logger } from 'pino';
-import type { CombinedOutput } from './combined-output.js';
+import type { CombinedOutput } from '../output/api.js';
 import { WorkerProcess, type WorkerExit } from './worker-process.js';
 import type { WorkerSpec } from './worker-spec.js';
 

@@ -1,6 +1,6 @@
-import { LaunchError } from './errors.js';
+import { LaunchError } from '../errors.js';
 import type { FailureInfo, Outcome } from './launcher-messages.js';
-import { prepareAttempt, type Attempt, type LaunchSettings } from './launch-settings.js';
+import { prepareAttempt, type Attempt, type LaunchSettings } from '../settings/launch-settings.js';
 
 /** What to do next: start attempt n on this node, or end the job. */
 export type Next = { kind: 'start'; attempt: Attempt } | { kind: 'finish' } | { kind: 'give-up'; reason: string | null; failure: FailureInfo | null };

@@ -1,14 +1,6 @@
-import { tagLine, type StreamName } from './tag-line.js';
-import { createTerminalOutput, type TerminalLike } from './terminal-output.js';
-
-/** The one stream where every worker line and launcher line appears, tagged with its rank. */
-export interface CombinedOutput {
-  workerLine(rank: number, stream: StreamName, line: string): void;
-  /** A JSON line from the launcher's own logger (already carries `rank: "launcher"`). */
-  launcherLine(json: string): void;
-  /** Stops watching the stream for errors. */
-  close(): void;
-}
+import type { CombinedOutput, TerminalLike } from './api.js';
+import { tagLine } from './tag-line.js';
+import { createTerminalOutput } from './terminal-output.js';
 
 /**
  * JSON lines (what files and pipes get), or readable lines when `pretty` (see terminal-output.ts);

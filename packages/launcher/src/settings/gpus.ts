@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { LaunchError } from './errors.js';
+import { cudaDevicesFromEnv } from '@rwp/process-group';
+import { LaunchError } from '../errors.js';
 
 /**
  * Each worker's GPU: a device per worker (CUDA_VISIBLE_DEVICES for CUDA, RWP_GPU for the WebGPU
@@ -11,12 +12,12 @@ export type GpuPlan = { kind: 'assign'; devices: string[]; share: boolean } | { 
 /**
  * `auto`: the launcher's own CUDA_VISIBLE_DEVICES when it lists devices (set but empty means the
  * user hid them: workers inherit that), else the GPUs `nvidia-smi -L` lists, else nothing.
- * `none`: hide every GPU. Otherwise a comma list of device ids.
+ * `none`: hide every GPU. Otherwise a comma list of device ids. `env`: default the launcher's own.
  */
-export function planGpus(spec: string, env: NodeJS.ProcessEnv, share = false, countGpus: () => number = nvidiaSmiGpuCount): GpuPlan {
+export function planGpus(spec: string, share = false, env?: NodeJS.ProcessEnv, countGpus: () => number = nvidiaSmiGpuCount): GpuPlan {
   if (spec === 'none') return { kind: 'hide' };
   if (spec === 'auto') {
-    const visible = env.CUDA_VISIBLE_DEVICES;
+    const visible = cudaDevicesFromEnv(env);
     if (visible !== undefined) {
       const devices = splitList(visible).filter((d) => d !== '-1');
       return devices.length > 0 ? { kind: 'assign', devices, share } : { kind: 'inherit' };

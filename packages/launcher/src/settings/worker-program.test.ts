@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { resolveWorkerProgram } from './worker-program.js';
 
 test('the default worker is the rwp-train program npm linked into this install', () => {
-  const linked = realpathSync(fileURLToPath(new URL('../../../node_modules/.bin/rwp-train', import.meta.url)));
+  const linked = realpathSync(fileURLToPath(new URL('../../../../node_modules/.bin/rwp-train', import.meta.url)));
   assert.equal(resolveWorkerProgram(undefined), linked);
 });
 
