@@ -38,6 +38,11 @@ function secondManifest(icd: string, dir: string): string {
 const software = withVulkanDriver();
 const noDriver = { ...process.env, VK_ICD_FILENAMES: '/nonexistent/icd.json' };
 
+/** The environment rwp-launch gives the worker of this rank (of 4) and its GPU. */
+function worker(rank: number, gpu: string): NodeJS.ProcessEnv {
+  return { RANK: String(rank), LOCAL_RANK: String(rank), WORLD_SIZE: '4', LOCAL_WORLD_SIZE: '4', MASTER_ADDR: '127.0.0.1', MASTER_PORT: '29500', RWP_GPU: gpu };
+}
+
 test('backend webgpu runs on the adapter there is, computes, and warns when it is a software one', () => {
   const r = choose('webgpu', software);
   assert.equal(r.error, undefined, r.error);
@@ -89,11 +94,11 @@ test('a worker given RWP_GPU runs on that Vulkan device alone; a device the host
   const dir = mkdtempSync(join(tmpdir(), 'rwp-icd-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const two = { ...software, ...vulkanEnv([icd, secondManifest(icd, dir)]) };
-  const r = choose('webgpu', { ...two, RWP_GPU: '1', RANK: '1' });
+  const r = choose('webgpu', { ...two, ...worker(1, '1') });
   assert.equal(r.error, undefined, r.error);
   assert.equal(r.active, 'webgpu');
   assert.match(r.choice.reason, /^requested: webgpu on GPU 1 \(RWP_GPU, from rwp-launch --gpus\): vendor /);
-  const missing = choose('webgpu', { ...two, RWP_GPU: '2', RANK: '3' });
+  const missing = choose('webgpu', { ...two, ...worker(3, '2') });
   assert.equal(
     missing.error,
     "backend webgpu: webgpu rank 3: GPU 2 (RWP_GPU, from rwp-launch --gpus) is not among this host's 2 software stand-ins for GPUs " +
@@ -109,13 +114,13 @@ test('GPU index i skips drivers Dawn cannot use: SwiftShader, lavapipe and a sec
   // Mesa's device-select layer stays enabled in this environment: the worker turns it off itself.
   const mixed = { ...process.env, ...vulkanEnv([icd, LAVAPIPE, secondManifest(icd, dir)]), NODEVICE_SELECT: '' };
   for (const gpu of ['0', '1']) {
-    const r = choose('webgpu', { ...mixed, RWP_GPU: gpu, RANK: gpu });
+    const r = choose('webgpu', { ...mixed, ...worker(Number(gpu), gpu) });
     assert.equal(r.error, undefined, r.error);
     assert.equal(r.active, 'webgpu', 'GPU 1 is the second SwiftShader, not lavapipe (which Dawn refuses)');
     assert.equal(r.sum, 14);
     assert.doesNotMatch(r.stderr, /XDG_RUNTIME_DIR|shaderUniform|Warning/);
   }
-  const missing = choose('webgpu', { ...mixed, RWP_GPU: '2', RANK: '2' });
+  const missing = choose('webgpu', { ...mixed, ...worker(2, '2') });
   assert.match(missing.error, /rank 2: GPU 2 .* is not among this host's 2 software stand-ins for GPUs \(0: SwiftShader Device \(Subzero\), 1: SwiftShader Device \(Subzero\)\)$/);
   assert.doesNotMatch(missing.stderr, /XDG_RUNTIME_DIR|shaderUniform/);
 });
