@@ -6,7 +6,8 @@ import { connect } from '@rwp/collective';
 import { resolveConfig } from './config.js';
 import type { Batch } from './gradients.js';
 import { modelVars } from './params.js';
-import { emptyFisher, Stepper, type TrainState } from './stepper.js';
+import { Stepper } from './stepper.js';
+import { emptyFisher, type TrainState } from './train-state.js';
 
 export interface ModelSteps {
   /** One optimizer step on `batches`: one batch, two for RWP and ARWP (in sequence). */

@@ -7,14 +7,12 @@
 // parallel run, whose model only ever computes at perturbed weights: there the next step's
 // perturbed weights are the only write (syncModel puts the clean ones in before evaluating). The
 // clean weights and the momentum live on the host, where the allreduce needs the gradient anyway.
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { lossGradient, type Batch, type PassResult } from './gradients.js';
-import type { FlatVars } from './params.js';
-import { filterOffsets } from './adaptive-noise.js';
 import { methodNamed } from './methods/index.js';
 import { kernelsFor, type KernelChoice } from './methods/kernels.js';
 import type { MethodRun, MethodStep } from './methods/method.js';
 import type { Config } from './config.js';
+import type { TrainState } from './train-state.js';
 
 /** The part of a communicator a step needs. */
 export interface StepComm {
@@ -22,24 +20,6 @@ export interface StepComm {
   readonly worldSize: number;
   allreduce(data: Float32Array, op?: 'sum' | 'mean'): Promise<void>;
   broadcast(data: Float32Array, root: number): Promise<void>;
-}
-
-/** What persists between steps: clean weights, momentum, and the model they are mirrored into. */
-export interface TrainState {
-  model: LayersModel;
-  trainable: FlatVars;
-  buffers: FlatVars;
-  weights: Float32Array;
-  momentum: Float32Array;
-  /** Optimizer steps done; momentum starts as the first gradient (PyTorch) when 0. */
-  step: number;
-  /** ARWP's F, one value per filter (adaptive-noise.ts); stays zero for the other methods. */
-  fisher: Float32Array;
-}
-
-/** A zero F for the model's trainable weights. */
-export function emptyFisher(trainable: FlatVars): Float32Array {
-  return new Float32Array(filterOffsets(trainable.slots.map((s) => s.shape)).total);
 }
 
 export interface StepResult {

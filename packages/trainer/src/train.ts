@@ -12,7 +12,8 @@ import { commTimeoutFromEnv, launchedByRwp, threadsFromEnv } from '@rwp/process-
 import { configHash, type Config } from './config.js';
 import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { evaluateBatch, type Batch } from './gradients.js';
-import { emptyFisher, Stepper, type TrainState } from './stepper.js';
+import { Stepper } from './stepper.js';
+import { emptyFisher, type TrainState } from './train-state.js';
 import { appendMetrics, readMetrics, StepTimes, stepSplit, stragglerMessage, stragglers, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
 import { modelVars } from './params.js';
 import { RunProgress } from './run-progress.js';

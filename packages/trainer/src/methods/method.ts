@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
 import type { Batch, PassResult } from '../gradients.js';
 import type { RoleSpec } from '../roles.js';
 import type { SgdHyper } from '../sgd.js';
-import type { TrainState } from '../stepper.js';
+import type { TrainState } from '../train-state.js';
 import type { KernelChoice, KernelName, KernelSet } from './kernels.js';
 
 /** A training method. Its name is its key in the registry (index.ts). */

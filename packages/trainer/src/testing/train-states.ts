@@ -4,7 +4,7 @@ import { buildModel } from '@rwp/models';
 import { streamFor } from '@rwp/random';
 import type { Batch } from '../gradients.js';
 import { modelVars } from '../params.js';
-import { emptyFisher, type TrainState } from '../stepper.js';
+import { emptyFisher, type TrainState } from '../train-state.js';
 
 /** An MLP on 4x4x1 images, or a narrow ResNet-20 (convolutions, BatchNorm) on 8x8x3; 3 classes, seed 5. */
 export async function freshState(arch: 'mlp' | 'resnet20' = 'mlp'): Promise<TrainState> {
