@@ -2,7 +2,7 @@
 // random resized crop; horizontal flip), normalise per channel, then cutout on the normalised
 // values, as the original's transforms do.
 import type { RandomStream } from '@rwp/random';
-import type { ResizedCropRange } from './crop-params.js';
+import { checkCropRange, type ResizedCropRange } from './crop-params.js';
 import type { Source } from './dataset.js';
 import { DataError } from './errors.js';
 import type { ImageSource } from './image-source.js';
@@ -82,6 +82,7 @@ function writer(src: Source, n: number, opts: BatchOptions, out: Batch | undefin
   if (isAugmenting(augment) && opts.rng === undefined) throw new RangeError('makeBatch: augmentation needs an rng');
   const pad = augment.crop ?? 0;
   if (!Number.isInteger(pad) || pad < 0) throw new RangeError(`makeBatch: crop padding must be a non-negative integer, got ${pad}`);
+  if (augment.resizedCrop) checkCropRange(augment.resizedCrop);
   return { x, y, H, W, C, imageSize, augment, rng: opts.rng, table: normaliseTable(opts.mean, opts.std, C) };
 }
 

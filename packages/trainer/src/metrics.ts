@@ -17,6 +17,8 @@ export interface EpochMetrics {
   comm_ms: number;
   data_ms: number;
   images_per_s: number;
+  /** Unreadable images left out this pass, all ranks (data.skip_bad_images); absent in older runs. */
+  skipped_images?: number;
   /** Set when train.max_steps stopped the run in the middle of this pass. */
   partial?: boolean;
 }
