@@ -1,10 +1,11 @@
 // Image files to square 8-bit RGB crops through sharp (libvips over libjpeg-turbo and libpng),
 // in native code on libuv's thread pool. Any format libvips reads, greyscale, CMYK, 16-bit and
 // alpha included, becomes 8-bit sRGB without alpha. Errors name the file.
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { CropBox } from './crop-params.js';
 import { DataError } from './errors.js';
+import { imageSize } from './image-header.js';
 
 // One libvips thread per operation: parallelism comes from the decode workers, each a core, so
 // a host with many ranks does not start ranks x workers x cores threads. No operation cache: no
@@ -46,18 +47,25 @@ function describe(path: string, e: unknown): DataError {
 export async function readEncoded(path: string): Promise<EncodedImage> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(path);
+    // Read synchronously: this runs in a decode worker, where it blocks no one, and a read
+    // through libuv's pool costs a hop more per image.
+    bytes = readFileSync(path);
   } catch (e) {
     throw new DataError(`${path}: cannot read: ${(e as Error).message}`);
   }
   if (bytes.length === 0) throw new DataError(`${path}: empty file`);
-  let meta: Metadata;
-  try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch (e) {
-    throw describe(path, e);
+  let size = imageSize(bytes);
+  if (size === null) {
+    // Another format libvips reads, or a broken header: libvips says which.
+    let meta: Metadata;
+    try {
+      meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    } catch (e) {
+      throw describe(path, e);
+    }
+    size = { width: meta.width ?? 0, height: meta.height ?? 0 };
   }
-  const { width, height } = meta;
+  const { width, height } = size;
   if (!width || !height) throw new DataError(`${path}: image header has no size`);
   if (width * height > MAX_IMAGE_PIXELS) {
     throw new DataError(`${path}: image of ${width}x${height} pixels is over the limit of ${MAX_IMAGE_PIXELS} pixels`);
