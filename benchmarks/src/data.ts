@@ -10,7 +10,7 @@ import { augmentKey, epochBatches, IMAGENET_CROP, loadDataset, Prefetcher, type 
 import { streamFor } from '@rwp/random';
 import sharp from 'sharp';
 import { parseDataOptions } from './data-options.js';
-import { torchvisionImagesPerSecond, torchvisionUnavailable } from './data-pytorch.js';
+import { torchvisionPipeline, torchvisionUnavailable } from './data-pytorch.js';
 
 const opts = parseDataOptions(process.argv);
 const seed = 0;
@@ -45,28 +45,37 @@ async function writeFolder(count: number): Promise<string> {
   return dir;
 }
 
-/** One epoch of train/ with the training transforms; images per second from the first batch to the last. */
-async function rwpImagesPerSecond(ds: Dataset<FolderSource>, workers: number): Promise<number> {
+/**
+ * One epoch of train/ with the training transforms: images per second from the first batch to the
+ * last, and CPU milliseconds per image of the whole process (its decode workers and libvips
+ * threads included, their start-up too). On a shared host the second says what the first would be
+ * on quiet cores.
+ */
+async function rwpPipeline(ds: Dataset<FolderSource>, workers: number): Promise<{ imagesPerS: number; cpuMsPerImage: number }> {
   const requests = epochBatches({ count: ds.train.count, replicas: 1, replica: 0, batchSize: opts.batch, seed, epoch: 0, shuffle: true }).map(
     (indices, step) => ({ indices, key: augmentKey(seed, 0, step, 0) }),
   );
   if (requests.length < 2) throw new Error(`bench:data: the folder has ${ds.train.count} training images, fewer than 2 batches of ${opts.batch}`);
   // torchvision's DataLoader keeps 2 batches per worker in flight; so does this.
+  const cpu0 = process.cpuUsage();
   const pf = new Prefetcher(ds.train, { augment: { resizedCrop: IMAGENET_CROP, flip: true }, mean: ds.mean, std: ds.std, workers, ahead: 2 * workers });
+  let images = 0;
+  let t0 = 0;
   try {
     pf.schedule(requests);
     pf.recycle(await pf.next());
-    const t0 = performance.now();
-    let images = 0;
+    t0 = performance.now();
     for (let i = 1; i < requests.length; i++) {
       const b = await pf.next();
       images += b.y.length;
       pf.recycle(b);
     }
-    return images / ((performance.now() - t0) / 1000);
   } finally {
     await pf.close();
   }
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { imagesPerS: images / seconds, cpuMsPerImage: (cpu.user + cpu.system) / 1000 / (images + opts.batch) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -78,15 +87,15 @@ try {
   const why = opts.pytorch ? torchvisionUnavailable(opts.python) : null;
   if (why) throw new Error(`--pytorch: ${why}`);
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const rows: Array<{ impl: 'rwp' | 'pytorch'; workers: number; images_per_s: number; round: number; load1: number }> = [];
+  const rows: Array<{ impl: 'rwp' | 'pytorch'; workers: number; images_per_s: number; cpu_ms_per_image: number; round: number; load1: number }> = [];
   for (let round = 0; round < opts.rounds; round++) {
     for (const workers of opts.workers) {
       // Alternate which side goes first, so drift on a shared host falls on both alike.
       const order: Array<'rwp' | 'pytorch'> = opts.pytorch ? (round % 2 === 0 ? ['rwp', 'pytorch'] : ['pytorch', 'rwp']) : ['rwp'];
       for (const impl of order) {
         const load1 = loadavg()[0];
-        const ips = impl === 'rwp' ? await rwpImagesPerSecond(ds, workers) : torchvisionImagesPerSecond(opts.python, join(dir, 'train'), workers, opts.batch, opts.size);
-        const row = { impl, workers, images_per_s: +ips.toFixed(1), round, load1: +load1.toFixed(2) };
+        const m = impl === 'rwp' ? await rwpPipeline(ds, workers) : torchvisionPipeline(opts.python, join(dir, 'train'), workers, opts.batch, opts.size);
+        const row = { impl, workers, images_per_s: +m.imagesPerS.toFixed(1), cpu_ms_per_image: +m.cpuMsPerImage.toFixed(2), round, load1: +load1.toFixed(2) };
         rows.push(row);
         if (opts.json) console.log(JSON.stringify({ ...row, batch: opts.batch, size: opts.size, images: ds.train.count, cpu, cores: cpus().length }));
       }
@@ -94,15 +103,20 @@ try {
   }
   if (!opts.json) {
     console.log(`${ds.train.count} training images in ${dir}; batch ${opts.batch}, RandomResizedCrop(${opts.size}) + flip + normalise; ${cpu}, ${cpus().length} cores; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log(`median of ${opts.rounds} round(s), images/s${opts.pytorch ? '; ratio: median of the round-by-round ratios' : ''}`);
-    console.log(['workers', 'rwp', ...(opts.pytorch ? ['torchvision', 'rwp / torchvision'] : [])].join('\t'));
+    console.log(`medians of ${opts.rounds} round(s); ratios: medians of the round-by-round ratios; CPU ms per image: all the pipeline's threads or processes`);
+    console.log(['workers', 'rwp img/s', 'rwp CPU ms/img', ...(opts.pytorch ? ['torchvision img/s', 'torchvision CPU ms/img', 'img/s ratio', 'CPU ratio'] : [])].join('\t'));
     for (const workers of opts.workers) {
       const of = (impl: string) => rows.filter((r) => r.impl === impl && r.workers === workers);
       const rwp = of('rwp');
-      const cells = [String(workers), median(rwp.map((r) => r.images_per_s)).toFixed(0)];
+      const cells = [String(workers), median(rwp.map((r) => r.images_per_s)).toFixed(0), median(rwp.map((r) => r.cpu_ms_per_image)).toFixed(2)];
       if (opts.pytorch) {
         const pt = of('pytorch');
-        cells.push(median(pt.map((r) => r.images_per_s)).toFixed(0), `${median(rwp.map((r, i) => r.images_per_s / pt[i].images_per_s)).toFixed(2)}x`);
+        cells.push(
+          median(pt.map((r) => r.images_per_s)).toFixed(0),
+          median(pt.map((r) => r.cpu_ms_per_image)).toFixed(2),
+          `${median(rwp.map((r, i) => r.images_per_s / pt[i].images_per_s)).toFixed(2)}x`,
+          `${median(rwp.map((r, i) => pt[i].cpu_ms_per_image / r.cpu_ms_per_image)).toFixed(2)}x`,
+        );
       }
       console.log(cells.join('\t'));
     }
