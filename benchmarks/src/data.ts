@@ -78,7 +78,11 @@ async function rwpPipeline(ds: Dataset<FolderSource>, workers: number): Promise<
   return { imagesPerS: images / seconds, cpuMsPerImage: (cpu.user + cpu.system) / 1000 / (images + opts.batch) };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 
 const written = opts.dir === undefined ? await writeFolder(opts.images) : undefined;
 const dir = opts.dir ?? written!;

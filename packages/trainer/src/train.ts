@@ -272,7 +272,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         log.info({ metrics: m }, `epoch ${m.epoch} of ${plan.passes}: train loss ${m.train_loss.toFixed(4)} acc ${(m.train_acc * 100).toFixed(2)}%` +
           (evalResult ? `, test loss ${evalResult.loss.toFixed(4)} acc ${(evalResult.acc * 100).toFixed(2)}%` : '') +
           `, ${m.step_ms.toFixed(1)} ms/step (comm ${m.comm_ms.toFixed(1)}, data ${m.data_ms.toFixed(1)})` +
-          (totals.skipped ? `, ${totals.skipped} unreadable images skipped` : ''));
+          (totals.skipped ? `, ${totals.skipped} unreadable image${totals.skipped === 1 ? '' : 's'} skipped` : ''));
       }
       if (passDone) {
         pass++;
