@@ -2,10 +2,18 @@
 // in native code on libuv's thread pool. Any format libvips reads, greyscale, CMYK, 16-bit and
 // alpha included, becomes 8-bit sRGB without alpha. Errors name the file.
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { CropBox } from './crop-params.js';
 import { DataError } from './errors.js';
 import { imageSize } from './image-header.js';
+
+// sharp works on libuv's pool, one per process, of 4 threads unless UV_THREADPOOL_SIZE asks for
+// more: more than 4 decode workers would queue for it. The pool reads the variable when it first
+// runs, so it is set here, as @rwp/data loads, ahead of the trainer's first file read (worker
+// threads share the main thread's pool; setting it there changes nothing).
+if (isMainThread && process.env.UV_THREADPOOL_SIZE === undefined) process.env.UV_THREADPOOL_SIZE = String(Math.max(4, availableParallelism()));
 
 // One libvips thread per operation: parallelism comes from the decode workers, each a core, so
 // a host with many ranks does not start ranks x workers x cores threads. No operation cache: no
