@@ -3,7 +3,7 @@ export type { ImageSource, SourceShape, SourceSpec } from './image-source.js';
 export { ArraySource } from './image-source.js';
 export { DATASET_NAMES, type Dataset, type DatasetName, type Source } from './dataset.js';
 export { FolderSource, type RandomCrop } from './image-folder.js';
-export { IMAGENET_CROP, defaultEvalResize, randomResizedCrop, resizeShorter, centerCrop, type CropBox, type ResizedCropRange } from './crop-params.js';
+export { IMAGENET_CROP, randomResizedCrop, type CropBox, type ResizedCropRange } from './crop-params.js';
 export { MAX_IMAGE_PIXELS } from './decode-image.js';
 export { defaultDataWorkers } from './data-workers.js';
 export { loadDataset, type LoadOptions } from './load-dataset.js';
