@@ -1,91 +1,130 @@
-// Data time per batch: makeBatch in-process versus the time the trainer waits in
-// Prefetcher.next() when a synchronous step of `stepMs` runs between batches.
+// Images per second of the training input pipeline on an image folder (decode, RandomResizedCrop,
+// flip, normalise) through @rwp/data's Prefetcher, per worker count; with --pytorch, torchvision's
+// DataLoader with the same transforms on the same folder, interleaved round by round.
 //
-//   node benchmarks/dist/data.js [stepMs=50] [batches=40]
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+//   npm run bench:data -- [--dir DIR] [--workers 1,2,N] [--pytorch] [--json]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  augmentKey,
-  epochBatches,
-  FASHION_MNIST_DIRS,
-  loadDataset,
-  makeBatch,
-  Prefetcher,
-  type Augment,
-  type BatchRequest,
-  type Dataset,
-} from '@rwp/data';
+import { augmentKey, epochBatches, IMAGENET_CROP, loadDataset, Prefetcher, type Dataset, type FolderSource } from '@rwp/data';
 import { streamFor } from '@rwp/random';
-import jpeg from 'jpeg-js';
+import sharp from 'sharp';
+import { parseDataOptions } from './data-options.js';
+import { torchvisionPipeline, torchvisionUnavailable } from './data-pytorch.js';
 
-const stepMs = Number(process.argv[2] ?? 50);
-const batches = Number(process.argv[3] ?? 40);
+const opts = parseDataOptions(process.argv);
 const seed = 0;
 
-/** Stands in for the trainer's synchronous TensorFlow.js step, which blocks the main thread. */
-function busy(ms: number): void {
-  const end = performance.now() + ms;
-  while (performance.now() < end);
+/** ImageNet's common sizes; the written folder cycles through them. */
+const SIZES: Array<[number, number]> = [[500, 375], [375, 500], [500, 333], [640, 480], [500, 400], [333, 500]];
+
+/** A photograph-like JPEG (smooth shading, edges and some grain) of about ImageNet's 50 KiB at this size. */
+async function photo(width: number, height: number, i: number): Promise<Buffer> {
+  const rng = streamFor(seed, 'bench-photo', i);
+  const [fx, fy, phase] = [rng.uniform() * 0.05, rng.uniform() * 0.05, rng.uniform() * 6];
+  const px = Buffer.alloc(width * height * 3);
+  for (let y = 0, p = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, p += 3) {
+      const shade = 128 + 60 * Math.sin(fx * x + phase) * Math.cos(fy * y);
+      const edge = ((x >> 5) + (y >> 5)) % 2 === 0 ? 30 : -30;
+      for (let c = 0; c < 3; c++) px[p + c] = Math.max(0, Math.min(255, shade + edge * (c - 1) + rng.int(24)));
+    }
+  }
+  return sharp(px, { raw: { width, height, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
 }
 
-function requests(ds: Dataset, batchSize: number): BatchRequest[] {
-  return epochBatches({ count: ds.train.count, replicas: 1, replica: 0, batchSize, seed, epoch: 0, shuffle: true })
-    .slice(0, batches)
-    .map((indices, step) => ({ indices, key: augmentKey(seed, 0, step, 0) }));
+async function writeFolder(count: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'rwp-bench-data-'));
+  for (let i = 0; i < count; i++) {
+    const [w, h] = SIZES[i % SIZES.length];
+    const split = i < count - 10 ? 'train' : 'val';
+    const cls = join(dir, split, `class${i % 10}`);
+    mkdirSync(cls, { recursive: true });
+    writeFileSync(join(cls, `${i}.jpg`), await photo(w, h, i));
+  }
+  return dir;
 }
 
-async function measure(label: string, ds: Dataset, batchSize: number, augment: Augment | undefined): Promise<void> {
-  const reqs = requests(ds, batchSize);
-  const out = { x: new Float32Array(batchSize * ds.train.height * ds.train.width * ds.train.channels), y: new Int32Array(batchSize) };
-  const t0 = performance.now();
-  for (const r of reqs) makeBatch(ds.train, r.indices, { augment, mean: ds.mean, std: ds.std, rng: streamFor(...r.key!) }, out);
-  const inProcessMs = (performance.now() - t0) / reqs.length;
-
-  const waits: Record<string, number> = {};
-  for (const step of [0, stepMs]) {
-    const pf = new Prefetcher(ds.train, { augment, mean: ds.mean, std: ds.std, workers: 1 });
-    pf.schedule(reqs);
-    pf.recycle(await pf.next()); // worker start-up is not per-batch cost
-    let waited = 0;
-    for (let i = 1; i < reqs.length; i++) {
-      busy(step);
-      const t = performance.now();
+/**
+ * One epoch of train/ with the training transforms: images per second from the first batch to the
+ * last, and CPU milliseconds per image of the whole process (its decode workers and libvips
+ * threads included, their start-up too). On a shared host the second says what the first would be
+ * on quiet cores.
+ */
+async function rwpPipeline(ds: Dataset<FolderSource>, workers: number): Promise<{ imagesPerS: number; cpuMsPerImage: number }> {
+  const requests = epochBatches({ count: ds.train.count, replicas: 1, replica: 0, batchSize: opts.batch, seed, epoch: 0, shuffle: true }).map(
+    (indices, step) => ({ indices, key: augmentKey(seed, 0, step, 0) }),
+  );
+  if (requests.length < 2) throw new Error(`bench:data: the folder has ${ds.train.count} training images, fewer than 2 batches of ${opts.batch}`);
+  // torchvision's DataLoader keeps 2 batches per worker in flight; so does this.
+  const cpu0 = process.cpuUsage();
+  const pf = new Prefetcher(ds.train, { augment: { resizedCrop: IMAGENET_CROP, flip: true }, mean: ds.mean, std: ds.std, workers, ahead: 2 * workers });
+  let images = 0;
+  let t0 = 0;
+  try {
+    pf.schedule(requests);
+    pf.recycle(await pf.next());
+    t0 = performance.now();
+    for (let i = 1; i < requests.length; i++) {
       const b = await pf.next();
-      waited += performance.now() - t;
+      images += b.y.length;
       pf.recycle(b);
     }
+  } finally {
     await pf.close();
-    waits[`waitMs_step${step}`] = +(waited / (reqs.length - 1)).toFixed(3);
   }
-  console.log(JSON.stringify({ case: label, batchSize, batches: reqs.length, inProcessMs: +inProcessMs.toFixed(3), ...waits }));
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { imagesPerS: images / seconds, cpuMsPerImage: (cpu.user + cpu.system) / 1000 / (images + opts.batch) };
 }
 
-const fashionDir = FASHION_MNIST_DIRS.find((d) => existsSync(join(d, 'train-images-idx3-ubyte.gz')));
-const fashion = fashionDir
-  ? await loadDataset({ dataset: 'fashion-mnist' })
-  : await loadDataset({ dataset: 'synthetic', synthetic: { height: 28, width: 28, channels: 1, trainCount: 60000 } });
-const fashionLabel = fashionDir ? 'fashion-mnist' : 'fashion-mnist-shaped synthetic';
-await measure(`${fashionLabel}, no augmentation`, fashion, 128, undefined);
-await measure(`${fashionLabel}, crop 4 + flip`, fashion, 128, { crop: 4, flip: true });
-const cifar = await loadDataset({ dataset: 'synthetic', synthetic: { height: 32, width: 32, channels: 3, trainCount: 10240 } });
-await measure('cifar-shaped synthetic, crop 4 + flip + cutout 16', cifar, 256, { crop: 4, flip: true, cutout: { size: 16, p: 0.5 } });
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
 
-// ImageNet-like: 500x375 JPEGs (a gradient plus noise), decoded and resized to 224 on read.
-const folder = mkdtempSync(join(tmpdir(), 'rwp-bench-folder-'));
+const written = opts.dir === undefined ? await writeFolder(opts.images) : undefined;
+const dir = opts.dir ?? written!;
 try {
-  const rng = streamFor(seed, 'bench-jpeg');
-  for (const split of ['train', 'val']) {
-    for (let i = 0; i < 64; i++) {
-      const dir = join(folder, split, `class${i % 4}`);
-      mkdirSync(dir, { recursive: true });
-      const data = Buffer.alloc(500 * 375 * 4);
-      for (let p = 0; p < 500 * 375; p++) data.set([(p % 500) / 2 + rng.int(40), p / 1000 + rng.int(40), 100 + rng.int(40), 255], 4 * p);
-      writeFileSync(join(dir, `${i}.jpg`), jpeg.encode({ width: 500, height: 375, data }, 90).data);
+  const ds = await loadDataset({ dataset: 'imagefolder', dir, imageSize: opts.size });
+  const why = opts.pytorch ? torchvisionUnavailable(opts.python) : null;
+  if (why) throw new Error(`--pytorch: ${why}`);
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const rows: Array<{ impl: 'rwp' | 'pytorch'; workers: number; images_per_s: number; cpu_ms_per_image: number; round: number; load1: number }> = [];
+  for (let round = 0; round < opts.rounds; round++) {
+    for (const workers of opts.workers) {
+      // Alternate which side goes first, so drift on a shared host falls on both alike.
+      const order: Array<'rwp' | 'pytorch'> = opts.pytorch ? (round % 2 === 0 ? ['rwp', 'pytorch'] : ['pytorch', 'rwp']) : ['rwp'];
+      for (const impl of order) {
+        const load1 = loadavg()[0];
+        const m = impl === 'rwp' ? await rwpPipeline(ds, workers) : torchvisionPipeline(opts.python, join(dir, 'train'), workers, opts.batch, opts.size);
+        const row = { impl, workers, images_per_s: +m.imagesPerS.toFixed(1), cpu_ms_per_image: +m.cpuMsPerImage.toFixed(2), round, load1: +load1.toFixed(2) };
+        rows.push(row);
+        if (opts.json) console.log(JSON.stringify({ ...row, batch: opts.batch, size: opts.size, images: ds.train.count, cpu, cores: cpus().length }));
+      }
     }
   }
-  const imagenet = await loadDataset({ dataset: 'imagefolder', dir: folder, imageSize: 224 });
-  await measure('image folder, 500x375 JPEG -> 224, crop 4 + flip', imagenet, 16, { crop: 4, flip: true });
+  if (!opts.json) {
+    console.log(`${ds.train.count} training images in ${dir}; batch ${opts.batch}, RandomResizedCrop(${opts.size}) + flip + normalise; ${cpu}, ${cpus().length} cores; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`medians of ${opts.rounds} round(s); ratios: medians of the round-by-round ratios; CPU ms per image: all the pipeline's threads or processes`);
+    console.log(['workers', 'rwp img/s', 'rwp CPU ms/img', ...(opts.pytorch ? ['torchvision img/s', 'torchvision CPU ms/img', 'img/s ratio', 'CPU ratio'] : [])].join('\t'));
+    for (const workers of opts.workers) {
+      const of = (impl: string) => rows.filter((r) => r.impl === impl && r.workers === workers);
+      const rwp = of('rwp');
+      const cells = [String(workers), median(rwp.map((r) => r.images_per_s)).toFixed(0), median(rwp.map((r) => r.cpu_ms_per_image)).toFixed(2)];
+      if (opts.pytorch) {
+        const pt = of('pytorch');
+        cells.push(
+          median(pt.map((r) => r.images_per_s)).toFixed(0),
+          median(pt.map((r) => r.cpu_ms_per_image)).toFixed(2),
+          `${median(rwp.map((r, i) => r.images_per_s / pt[i].images_per_s)).toFixed(2)}x`,
+          `${median(rwp.map((r, i) => pt[i].cpu_ms_per_image / r.cpu_ms_per_image)).toFixed(2)}x`,
+        );
+      }
+      console.log(cells.join('\t'));
+    }
+  }
 } finally {
-  rmSync(folder, { recursive: true, force: true });
+  if (written) rmSync(written, { recursive: true, force: true });
 }

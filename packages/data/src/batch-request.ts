@@ -1,8 +1,9 @@
 // What the prefetcher asks for, and the one function that fulfils it in either thread, so a
-// prefetched batch is bitwise the batch makeBatch gives in-process.
+// prefetched batch is bitwise the batch makeBatchAsync gives in-process.
 import { streamFor } from '@rwp/random';
-import type { ImageSource, SourceSpec } from './image-source.js';
-import { makeBatch, type Augment, type Batch } from './make-batch.js';
+import type { Source } from './dataset.js';
+import type { SourceSpec } from './image-source.js';
+import { makeBatchAsync, type Augment, type Batch } from './make-batch.js';
 
 export interface BatchRequest {
   indices: Int32Array;
@@ -14,6 +15,7 @@ export interface Preparation {
   augment?: Augment;
   mean: number[];
   std: number[];
+  skipBadImages?: boolean;
 }
 
 export interface WorkerInit extends Preparation {
@@ -30,7 +32,7 @@ export interface WorkMessage {
 
 export type ResultMessage = { id: number; batch: Batch } | { id: number; error: { name: string; message: string } };
 
-export function prepareBatch(source: ImageSource, request: BatchRequest, prep: Preparation, out?: Batch): Batch {
+export function prepareBatch(source: Source, request: BatchRequest, prep: Preparation, out?: Batch): Promise<Batch> {
   const rng = request.key !== undefined ? streamFor(...request.key) : undefined;
-  return makeBatch(source, request.indices, { augment: prep.augment, mean: prep.mean, std: prep.std, rng }, out);
+  return makeBatchAsync(source, request.indices, { augment: prep.augment, mean: prep.mean, std: prep.std, rng, skipBadImages: prep.skipBadImages }, out);
 }

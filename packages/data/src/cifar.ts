@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dataset } from './dataset.js';
 import { DataError } from './errors.js';
-import { ArraySource, sharedBytes } from './image-source.js';
+import { ArraySource, sharedBytes, type ImageSource } from './image-source.js';
 
 const SIDE = 32;
 const PLANE = SIDE * SIDE;
@@ -93,7 +93,7 @@ function readClassNames(dir: string, layout: Layout): string[] | undefined {
 }
 
 /** Loads from `dir` or its cifar-10-batches-bin / cifar-100-binary subfolder. */
-export function loadCifar(name: 'cifar10' | 'cifar100', dir: string | undefined): Dataset {
+export function loadCifar(name: 'cifar10' | 'cifar100', dir: string | undefined): Dataset<ImageSource> {
   if (dir === undefined) throw new DataError(`${name}: no data directory given`);
   const layout = LAYOUTS[name];
   const root = [dir, join(dir, layout.sub)].find((d) => existsSync(join(d, layout.train[0])));

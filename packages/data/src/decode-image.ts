@@ -1,56 +1,109 @@
-// JPEG and PNG files to RGB bytes, recognised by their content rather than their extension.
+// Image files to square 8-bit RGB crops through sharp (libvips over libjpeg-turbo and libpng),
+// in native code on libuv's thread pool. Any format libvips reads, greyscale, CMYK, 16-bit and
+// alpha included, becomes 8-bit sRGB without alpha. Errors name the file.
 import { readFileSync } from 'node:fs';
-import jpeg from 'jpeg-js';
-import { PNG } from 'pngjs';
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { CropBox } from './crop-params.js';
 import { DataError } from './errors.js';
+import { imageSize } from './image-header.js';
 
-export interface RgbImage {
+// sharp works on libuv's pool, one per process, of 4 threads unless UV_THREADPOOL_SIZE asks for
+// more: more than 4 decode workers would queue for it. The pool reads the variable when it first
+// runs, so it is set here, as @rwp/data loads, ahead of the trainer's first file read (worker
+// threads share the main thread's pool; setting it there changes nothing).
+if (isMainThread && process.env.UV_THREADPOOL_SIZE === undefined) process.env.UV_THREADPOOL_SIZE = String(Math.max(4, availableParallelism()));
+
+// One libvips thread per operation: parallelism comes from the decode workers, each a core, so
+// a host with many ranks does not start ranks x workers x cores threads. No operation cache: no
+// image is decoded twice.
+sharp.concurrency(1);
+sharp.cache(false);
+
+/**
+ * Images over this many pixels are refused before decoding (a 20,000 x 20,000 photo would take
+ * 1.2 GB as RGB). PIL's decompression-bomb error threshold, 2 x 89,478,485.
+ */
+export const MAX_IMAGE_PIXELS = 178_956_970;
+
+/** How a decoded image becomes the output square. */
+export type CropPlan =
+  /** Crop `box` of the source, then resize it to size x size (RandomResizedCrop). */
+  | { kind: 'crop-resize'; box: CropBox; size: number }
+  /** Resize the whole image to width x height, then crop `box` of the result (Resize + CenterCrop). */
+  | { kind: 'resize-crop'; width: number; height: number; box: CropBox };
+
+export interface EncodedImage {
+  path: string;
+  bytes: Buffer;
   width: number;
   height: number;
-  /** HWC, 3 channels. */
-  data: Uint8Array;
 }
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const NOT_AN_IMAGE = /unsupported image format|Input buffer contains unsupported|Input file is missing/i;
 
-function isPng(buf: Buffer): boolean {
-  return buf.length >= 8 && PNG_SIGNATURE.every((b, i) => buf[i] === b);
+function describe(path: string, e: unknown): DataError {
+  const message = (e as Error).message ?? String(e);
+  if (NOT_AN_IMAGE.test(message)) return new DataError(`${path}: not an image file libvips can read`);
+  // libvips' first line is the cause; sharp's "corrupt header" prefix is said of truncated bodies too.
+  const cause = message.split('\n')[0].replace(/^Input (buffer|file) has corrupt header: /, '');
+  return new DataError(`${path}: corrupt or truncated image: ${cause}`);
 }
 
-function isJpeg(buf: Buffer): boolean {
-  return buf.length >= 3 && buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff;
-}
-
-function rgbaToRgb(rgba: Uint8Array, width: number, height: number): Uint8Array {
-  const rgb = new Uint8Array(width * height * 3);
-  for (let p = 0, q = 0; q < rgb.length; p += 4, q += 3) {
-    rgb[q] = rgba[p];
-    rgb[q + 1] = rgba[p + 1];
-    rgb[q + 2] = rgba[p + 2];
-  }
-  return rgb;
-}
-
-export function decodeImage(path: string): RgbImage {
-  let buf: Buffer;
+/** Reads a file and its image header; refuses an empty file, a non-image and an over-large image. */
+export async function readEncoded(path: string): Promise<EncodedImage> {
+  let bytes: Buffer;
   try {
-    buf = readFileSync(path);
+    // Read synchronously: this runs in a decode worker, where it blocks no one, and a read
+    // through libuv's pool costs a hop more per image.
+    bytes = readFileSync(path);
   } catch (e) {
     throw new DataError(`${path}: cannot read: ${(e as Error).message}`);
   }
-  try {
-    if (isJpeg(buf)) {
-      // formatAsRGBA false gives 3 channels, greyscale expanded to RGB.
-      const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: false });
-      return { width: img.width, height: img.height, data: img.data };
+  if (bytes.length === 0) throw new DataError(`${path}: empty file`);
+  let size = imageSize(bytes);
+  if (size === null) {
+    // Another format libvips reads, or a broken header: libvips says which.
+    let meta: Metadata;
+    try {
+      meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+    } catch (e) {
+      throw describe(path, e);
     }
-    if (isPng(buf)) {
-      // pngjs normalises every colour type and bit depth to 8-bit RGBA; alpha is dropped.
-      const img = PNG.sync.read(buf);
-      return { width: img.width, height: img.height, data: rgbaToRgb(img.data, img.width, img.height) };
-    }
-  } catch (e) {
-    throw new DataError(`${path}: corrupt image: ${(e as Error).message}`);
+    size = { width: meta.width ?? 0, height: meta.height ?? 0 };
   }
-  throw new DataError(`${path}: not a JPEG or PNG file`);
+  const { width, height } = size;
+  if (!width || !height) throw new DataError(`${path}: image header has no size`);
+  if (width * height > MAX_IMAGE_PIXELS) {
+    throw new DataError(`${path}: image of ${width}x${height} pixels is over the limit of ${MAX_IMAGE_PIXELS} pixels`);
+  }
+  return { path, bytes, width, height };
+}
+
+/** Decodes, crops and resizes (bilinear, widened on downscaling as PIL does) to `plan`, writing HWC RGB bytes into `out` at `offset`. */
+export async function decodeCrop(img: EncodedImage, plan: CropPlan, out: Uint8Array, offset: number): Promise<void> {
+  // failOn 'warning' (sharp's default) turns libjpeg's "premature end of data" into an error,
+  // so a truncated file never trains as a half-grey picture.
+  let pipeline = sharp(img.bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'warning' });
+  // Shrink-on-load off: it decodes at 1/2, 1/4 or 1/8 in the DCT domain, a different filter from
+  // torchvision's, and at ImageNet's sizes it could apply to few crops (1.6% of RandomResizedCrop(224)
+  // draws on 333-640 pixel images are 448 x 448 or more): not worth a second filter.
+  const resize = { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false } as const;
+  pipeline =
+    plan.kind === 'crop-resize'
+      ? pipeline.extract(plan.box).resize(plan.size, plan.size, resize)
+      : pipeline.resize(plan.width, plan.height, resize).extract(plan.box);
+  let data: Buffer;
+  let info: OutputInfo;
+  try {
+    ({ data, info } = await pipeline.removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }));
+  } catch (e) {
+    throw describe(img.path, e);
+  }
+  const bytes = plan.kind === 'crop-resize' ? plan.size * plan.size * 3 : plan.box.width * plan.box.height * 3;
+  if (info.channels !== 3 || data.length !== bytes) {
+    throw new DataError(`${img.path}: decoded to ${info.width}x${info.height}x${info.channels}, expected ${bytes / 3} RGB pixels`);
+  }
+  out.set(data, offset);
 }

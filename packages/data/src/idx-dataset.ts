@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Dataset } from './dataset.js';
 import { DataError } from './errors.js';
 import { readIdx } from './idx.js';
-import { ArraySource, sharedBytes } from './image-source.js';
+import { ArraySource, sharedBytes, type ImageSource } from './image-source.js';
 
 /** Where Debian's dataset-fashion-mnist package installs the files. */
 export const FASHION_MNIST_DIRS = ['/usr/share/datasets/fashion-mnist'];
@@ -45,7 +45,7 @@ function loadSplit(dir: string, prefix: 'train' | 't10k'): ArraySource {
   return new ArraySource(height, width, 1, pixels, labelArray);
 }
 
-export function loadIdxDataset(name: 'fashion-mnist' | 'mnist', dir?: string): Dataset {
+export function loadIdxDataset(name: 'fashion-mnist' | 'mnist', dir?: string): Dataset<ImageSource> {
   const searched = dir !== undefined ? [dir] : name === 'fashion-mnist' ? FASHION_MNIST_DIRS : [];
   const found = searched.find((d) => findFile(d, 'train-images-idx3-ubyte'));
   if (found === undefined) {

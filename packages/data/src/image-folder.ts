@@ -2,15 +2,22 @@
 // Images are decoded on read, since a set like ImageNet does not fit in memory.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { RandomStream } from '@rwp/random';
 import type { Dataset } from './dataset.js';
-import { decodeImage } from './decode-image.js';
+import { centerCrop, defaultEvalResize, randomResizedCrop, resizeShorter, type ResizedCropRange } from './crop-params.js';
+import { decodeCrop, readEncoded, type CropPlan } from './decode-image.js';
 import { DataError } from './errors.js';
-import { checkIndex, type ImageSource, type SourceSpec } from './image-source.js';
-import { resizeCenterCrop } from './resize.js';
+import { checkIndex, type SourceShape, type SourceSpec } from './image-source.js';
 
 const IMAGE_EXTENSIONS = /\.(jpe?g|png)$/i;
 
-export class FolderSource implements ImageSource {
+/** A random-resized crop: its range and the stream it draws from. */
+export interface RandomCrop {
+  range: ResizedCropRange;
+  rng: RandomStream;
+}
+
+export class FolderSource implements SourceShape {
   readonly count: number;
   readonly height: number;
   readonly width: number;
@@ -20,19 +27,33 @@ export class FolderSource implements ImageSource {
     readonly files: string[],
     readonly labels: Int32Array,
     readonly size: number,
+    /** Shorter side of the evaluation resize, before the centre crop. */
+    readonly evalResize: number,
   ) {
     this.count = files.length;
     this.height = size;
     this.width = size;
   }
 
-  readInto(index: number, out: Uint8Array, offset: number): void {
+  /**
+   * Writes image `index` as size x size x 3 bytes into `out` at `offset`: with `crop`, a random
+   * resized crop (training); without, Resize(evalResize) + CenterCrop(size) (evaluation).
+   */
+  async readCrop(index: number, out: Uint8Array, offset: number, crop?: RandomCrop): Promise<void> {
     checkIndex(this, index);
-    resizeCenterCrop(decodeImage(this.files[index]), this.size, out, offset);
+    const img = await readEncoded(this.files[index]);
+    let plan: CropPlan;
+    if (crop) {
+      plan = { kind: 'crop-resize', box: randomResizedCrop(img.width, img.height, crop.range, crop.rng), size: this.size };
+    } else {
+      const resized = resizeShorter(img.width, img.height, this.evalResize);
+      plan = { kind: 'resize-crop', ...resized, box: centerCrop(resized.width, resized.height, this.size) };
+    }
+    await decodeCrop(img, plan, out, offset);
   }
 
   share(): SourceSpec {
-    return { kind: 'folder', size: this.size, files: this.files, labels: this.labels };
+    return { kind: 'folder', size: this.size, evalResize: this.evalResize, files: this.files, labels: this.labels };
   }
 }
 
@@ -51,7 +72,7 @@ function subfolders(dir: string): string[] {
     .sort();
 }
 
-function listSplit(splitDir: string, classIndex: Map<string, number>, size: number): FolderSource {
+function listSplit(splitDir: string, classIndex: Map<string, number>, size: number, evalResize: number): FolderSource {
   const files: string[] = [];
   const labels: number[] = [];
   for (const name of subfolders(splitDir)) {
@@ -65,12 +86,13 @@ function listSplit(splitDir: string, classIndex: Map<string, number>, size: numb
     }
   }
   if (files.length === 0) throw new DataError(`${splitDir}: no .jpg/.jpeg/.png images in its class folders`);
-  return new FolderSource(files, Int32Array.from(labels), size);
+  return new FolderSource(files, Int32Array.from(labels), size, evalResize);
 }
 
-export function loadImageFolder(dir: string | undefined, imageSize: number): Dataset {
+export function loadImageFolder(dir: string | undefined, imageSize: number, evalResize = defaultEvalResize(imageSize)): Dataset<FolderSource> {
   if (dir === undefined) throw new DataError('imagefolder: no data directory given');
   if (!Number.isInteger(imageSize) || imageSize < 1) throw new RangeError(`imagefolder: imageSize must be a positive integer, got ${imageSize}`);
+  if (!Number.isInteger(evalResize) || evalResize < imageSize) throw new RangeError(`imagefolder: evalResize must be an integer >= imageSize (${imageSize}), got ${evalResize}`);
   const trainDir = join(dir, 'train');
   if (!isDirectory(trainDir)) throw new DataError(`${dir}: no train/ folder`);
   const testDir = ['val', 'test'].map((s) => join(dir, s)).find(isDirectory);
@@ -78,7 +100,7 @@ export function loadImageFolder(dir: string | undefined, imageSize: number): Dat
   const classNames = subfolders(trainDir);
   if (classNames.length === 0) throw new DataError(`${trainDir}: no class folders`);
   const classIndex = new Map(classNames.map((name, i) => [name, i]));
-  const train = listSplit(trainDir, classIndex, imageSize);
+  const train = listSplit(trainDir, classIndex, imageSize, evalResize);
   // An empty class folder is almost always an incomplete copy; it could never be learnt.
   const seen = new Set(train.labels);
   const empty = classNames.findIndex((_, i) => !seen.has(i));
@@ -87,7 +109,7 @@ export function loadImageFolder(dir: string | undefined, imageSize: number): Dat
     name: 'imagefolder',
     numClasses: classNames.length,
     train,
-    test: listSplit(testDir, classIndex, imageSize),
+    test: listSplit(testDir, classIndex, imageSize, evalResize),
     // ImageNet statistics, the usual choice for natural photographs.
     mean: [0.485, 0.456, 0.406],
     std: [0.229, 0.224, 0.225],

@@ -13,24 +13,29 @@ export type SourceSpec =
   | {
       kind: 'folder';
       size: number;
+      evalResize: number;
       files: string[];
       labels: Int32Array;
     };
 
-/** HWC uint8 images with integer labels. */
-export interface ImageSource {
+/** A set of HWC uint8 images with integer labels. */
+export interface SourceShape {
   readonly count: number;
   readonly height: number;
   readonly width: number;
   readonly channels: number;
   readonly labels: Int32Array;
-  /** Writes image `index` as height*width*channels HWC bytes into `out` at `offset`. */
-  readInto(index: number, out: Uint8Array, offset: number): void;
   /** A description another thread can rebuild this source from (pixels in a SharedArrayBuffer are not copied). */
   share(): SourceSpec;
 }
 
-export function checkIndex(src: ImageSource, index: number): void {
+/** Images held in memory, read synchronously. */
+export interface ImageSource extends SourceShape {
+  /** Writes image `index` as height*width*channels HWC bytes into `out` at `offset`. */
+  readInto(index: number, out: Uint8Array, offset: number): void;
+}
+
+export function checkIndex(src: SourceShape, index: number): void {
   if (!Number.isInteger(index) || index < 0 || index >= src.count) {
     throw new RangeError(`image index ${index} out of range [0, ${src.count})`);
   }

@@ -1,11 +1,15 @@
 export { DataError } from './errors.js';
-export type { ImageSource, SourceSpec } from './image-source.js';
+export type { ImageSource, SourceShape, SourceSpec } from './image-source.js';
 export { ArraySource } from './image-source.js';
-export { DATASET_NAMES, type Dataset, type DatasetName } from './dataset.js';
+export { DATASET_NAMES, type Dataset, type DatasetName, type Source } from './dataset.js';
+export { FolderSource, type RandomCrop } from './image-folder.js';
+export { IMAGENET_CROP, randomResizedCrop, type CropBox, type ResizedCropRange } from './crop-params.js';
+export { MAX_IMAGE_PIXELS } from './decode-image.js';
+export { defaultDataWorkers } from './data-workers.js';
 export { loadDataset, type LoadOptions } from './load-dataset.js';
 export { FASHION_MNIST_DIRS } from './idx-dataset.js';
 export type { SyntheticOptions } from './synthetic.js';
 export { epochBatches, augmentKey, type EpochBatchesOptions } from './sampler.js';
-export { makeBatch, type Augment, type Batch, type BatchOptions } from './make-batch.js';
+export { makeBatch, makeBatchAsync, type AsyncBatchOptions, type Augment, type Batch, type BatchOptions } from './make-batch.js';
 export type { BatchRequest } from './batch-request.js';
 export { Prefetcher, type PrefetcherOptions, type PreparedBatch } from './prefetcher.js';

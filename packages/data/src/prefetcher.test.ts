@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { PNG } from 'pngjs';
+import sharp from 'sharp';
 import { streamFor } from '@rwp/random';
-import { augmentKey, DataError, epochBatches, loadDataset, makeBatch, Prefetcher, type Augment, type BatchRequest, type Dataset } from './index.js';
+import { augmentKey, epochBatches, IMAGENET_CROP, loadDataset, makeBatch, Prefetcher, type Augment, type BatchRequest, type Dataset, type ImageSource } from './index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'rwp-prefetch-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -23,7 +23,7 @@ function sequentialRequests(count: number, epoch: number, batchSize: number): Ba
   ]);
 }
 
-function inProcess(ds: Dataset, r: BatchRequest, aug: Augment | undefined) {
+function inProcess(ds: Dataset<ImageSource>, r: BatchRequest, aug: Augment | undefined) {
   return makeBatch(ds.train, r.indices, { augment: aug, mean: ds.mean, std: ds.std, rng: r.key && streamFor(...r.key) });
 }
 
@@ -49,40 +49,53 @@ for (const workers of [0, 1, 2]) {
   });
 }
 
-test('an image folder prefetches in a worker; a corrupt image fails only its batch, naming the file', async () => {
+test('image-folder batches are bitwise the same with 0-3 workers, after a resume, and split over 2 ranks', async () => {
   const dir = join(root, 'folder');
-  const files: string[] = [];
-  for (let i = 0; i < 12; i++) {
-    const cls = join(dir, 'train', `c${i % 3}`);
-    mkdirSync(cls, { recursive: true });
-    const path = join(cls, `${String(i).padStart(2, '0')}.png`);
-    const rng = streamFor(i, 'png');
-    const data = Buffer.alloc(20 * 14 * 4).map(() => rng.int(256));
-    writeFileSync(path, PNG.sync.write({ width: 20, height: 14, data } as PNG));
-    files.push(path);
+  const sizes: Array<[number, number]> = [[50, 37], [37, 50], [50, 33], [64, 48], [20, 80]];
+  for (let i = 0; i < 24; i++) {
+    const [width, height] = sizes[i % sizes.length];
+    const rng = streamFor(i, 'jpeg');
+    const pixels = Buffer.alloc(width * height * 3).map((_, p) => (p % 255) / 2 + rng.int(128));
+    const jpeg = await sharp(pixels, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    mkdirSync(join(dir, 'train', `c${i % 3}`), { recursive: true });
+    writeFileSync(join(dir, 'train', `c${i % 3}`, `${String(i).padStart(2, '0')}.jpg`), jpeg);
   }
   mkdirSync(join(dir, 'val', 'c0'), { recursive: true });
-  writeFileSync(join(dir, 'val', 'c0', 'v.png'), PNG.sync.write({ width: 4, height: 4, data: Buffer.alloc(64, 255) } as PNG));
-  const ds = await loadDataset({ dataset: 'imagefolder', dir, imageSize: 10 });
-  const corrupt = (ds.train as unknown as { files: string[] }).files[5];
-  writeFileSync(corrupt, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
-  const aug: Augment = { crop: 2, flip: true };
-  const requests: BatchRequest[] = [
-    { indices: Int32Array.of(0, 1, 2, 3), key: [1] },
-    { indices: Int32Array.of(4, 5, 6, 7), key: [2] },
-    { indices: Int32Array.of(8, 9, 10, 11), key: [3] },
-  ];
-  const pf = new Prefetcher(ds.train, { augment: aug, mean: ds.mean, std: ds.std, workers: 1 });
-  try {
+  writeFileSync(join(dir, 'val', 'c0', 'v.png'), await sharp({ create: { width: 9, height: 9, channels: 3, background: '#808080' } }).png().toBuffer());
+  const ds = await loadDataset({ dataset: 'imagefolder', dir, imageSize: 16 });
+  const aug: Augment = { resizedCrop: IMAGENET_CROP, flip: true };
+  const norm = { augment: aug, mean: ds.mean, std: ds.std };
+  const batchSize = 4;
+  // An uninterrupted run of two epochs, sequential RWP in one process (both replicas' batches).
+  const all = [0, 1].flatMap((epoch) => sequentialRequests(ds.train.count, epoch, batchSize));
+  const consume = async (pf: Prefetcher, requests: BatchRequest[]) => {
     pf.schedule(requests);
-    assert.deepEqual(await pf.next().then(({ x, y }) => ({ x, y })), inProcess(ds, requests[0], aug));
-    await assert.rejects(pf.next(), (e: Error) => e instanceof DataError && e.message.startsWith(`${corrupt}: corrupt image`));
-    assert.deepEqual(await pf.next().then(({ x, y }) => ({ x, y })), inProcess(ds, requests[2], aug));
-    await assert.rejects(pf.next(), /no batch scheduled/);
-  } finally {
+    const got: Array<{ x: Float32Array; y: Int32Array }> = [];
+    for (const r of requests) {
+      const b = await pf.next();
+      assert.deepEqual(b.indices, r.indices);
+      got.push({ x: b.x.slice(), y: b.y.slice() });
+      pf.recycle(b);
+    }
     await pf.close();
+    return got;
+  };
+  const reference = await consume(new Prefetcher(ds.train, { ...norm, workers: 0 }), all);
+  // Augmentation happened: an image's two epochs' crops differ.
+  assert.notDeepEqual(reference[0].x, reference[reference.length / 2].x);
+  for (const workers of [1, 2, 3]) {
+    assert.deepEqual(await consume(new Prefetcher(ds.train, { ...norm, workers }), all), reference, `${workers} workers`);
   }
-  await assert.rejects(pf.next(), /Prefetcher closed/);
+  // Resumed at epoch 1, step 1: a fresh prefetcher scheduled from there.
+  const perEpoch = all.length / 2;
+  const resumedAt = perEpoch + 2;
+  assert.deepEqual(await consume(new Prefetcher(ds.train, { ...norm, workers: 2 }), all.slice(resumedAt)), reference.slice(resumedAt));
+  // Two ranks, each its own replica's batches in its own prefetcher.
+  for (const replica of [0, 1]) {
+    const mine = all.filter((r) => r.key![4] === replica);
+    const want = reference.filter((_, i) => all[i].key![4] === replica);
+    assert.deepEqual(await consume(new Prefetcher(ds.train, { ...norm, workers: 1, rank: replica }), mine), want, `rank ${replica}`);
+  }
 });
 
 test('a prefetcher left open does not keep the process alive', () => {

@@ -1,10 +1,12 @@
 // Prepares the next batches in worker threads while the trainer's step computes on the main
 // thread (TensorFlow.js compute there is synchronous, so only another thread overlaps with it).
-// Batches come back in the order they were scheduled; their buffers can be handed back for reuse.
+// Each batch goes to one worker, whole; batches come back in the order they were scheduled, each
+// a pure function of its request, so the worker count never changes a bit. Their buffers can be
+// handed back for reuse.
 import { Worker } from 'node:worker_threads';
 import { prepareBatch, type BatchRequest, type Preparation, type ResultMessage, type WorkMessage, type WorkerInit } from './batch-request.js';
+import type { Source } from './dataset.js';
 import { DataError } from './errors.js';
-import type { ImageSource } from './image-source.js';
 import type { Augment, Batch } from './make-batch.js';
 
 export interface PrefetcherOptions {
@@ -13,8 +15,12 @@ export interface PrefetcherOptions {
   std: number[];
   /** Worker threads; 0 prepares each batch in-process inside next(). Default 1. */
   workers?: number;
-  /** Batches prepared ahead of the one being consumed. Default 2. */
+  /** Batches prepared ahead of the one being consumed; at least `workers`, so none idles. Default 2. */
   ahead?: number;
+  /** Leave unreadable images out of their batch (PreparedBatch.skipped) instead of failing it. */
+  skipBadImages?: boolean;
+  /** This process's rank, named in every error. */
+  rank?: number;
 }
 
 export interface PreparedBatch extends Batch {
@@ -34,10 +40,11 @@ interface Slot {
   outstanding: number;
 }
 
-function rebuildError(e: { name: string; message: string }): Error {
-  if (e.name === 'DataError') return new DataError(e.message);
-  if (e.name === 'RangeError') return new RangeError(e.message);
-  return new Error(e.message);
+function rebuildError(e: { name: string; message: string }, prefix: string): Error {
+  const message = prefix + e.message;
+  if (e.name === 'DataError') return new DataError(message);
+  if (e.name === 'RangeError') return new RangeError(message);
+  return new Error(message);
 }
 
 /** A typed array that owns its whole buffer, so posting it does not clone a larger one. */
@@ -55,21 +62,25 @@ export class Prefetcher {
   private readonly pool: Batch[] = [];
   private nextId = 0;
   private failure: Error | undefined;
+  /** Put before every error message: names the rank. */
+  private readonly prefix: string;
 
-  constructor(private readonly source: ImageSource, opts: PrefetcherOptions) {
-    this.prep = { augment: opts.augment, mean: opts.mean, std: opts.std };
+  constructor(private readonly source: Source, opts: PrefetcherOptions) {
+    this.prep = { augment: opts.augment, mean: opts.mean, std: opts.std, skipBadImages: opts.skipBadImages };
+    this.prefix = opts.rank === undefined ? '' : `rank ${opts.rank}: `;
     const workers = opts.workers ?? 1;
-    this.ahead = opts.ahead ?? 2;
+    const ahead = opts.ahead ?? 2;
     if (!Number.isInteger(workers) || workers < 0) throw new RangeError(`Prefetcher: workers must be an integer >= 0, got ${workers}`);
-    if (!Number.isInteger(this.ahead) || this.ahead < 1) throw new RangeError(`Prefetcher: ahead must be an integer >= 1, got ${this.ahead}`);
+    if (!Number.isInteger(ahead) || ahead < 1) throw new RangeError(`Prefetcher: ahead must be an integer >= 1, got ${ahead}`);
+    this.ahead = Math.max(ahead, workers);
     const init: WorkerInit = { ...this.prep, spec: source.share() };
     for (let i = 0; i < workers; i++) {
       const worker = new Worker(new URL('./prefetch-worker.js', import.meta.url), { workerData: init });
       // Only a worker with work outstanding keeps the process alive.
       worker.unref();
       worker.on('message', (m: ResultMessage) => this.onResult(m));
-      worker.on('error', (e) => this.fail(e));
-      worker.on('exit', (code) => this.fail(new Error(`Prefetcher: worker thread exited with code ${code}`)));
+      worker.on('error', (e) => this.fail(rebuildError(e, `${this.prefix}data worker ${i}: `)));
+      worker.on('exit', (code) => this.fail(new Error(`${this.prefix}data worker ${i} exited with code ${code}`)));
       this.slots.push({ worker, outstanding: 0 });
     }
   }
@@ -86,8 +97,12 @@ export class Prefetcher {
     if (this.slots.length === 0) {
       const request = this.queue.shift();
       if (!request) throw new Error('Prefetcher.next: no batch scheduled');
-      const batch = prepareBatch(this.source, request, this.prep, this.takeBuffers(request.indices.length));
-      return { ...batch, indices: request.indices };
+      try {
+        const batch = await prepareBatch(this.source, request, this.prep, this.takeBuffers(request.indices.length));
+        return { ...batch, indices: request.indices };
+      } catch (e) {
+        throw rebuildError(e as Error, this.prefix);
+      }
     }
     const head = this.inflight.shift();
     if (!head) throw new Error('Prefetcher.next: no batch scheduled');
@@ -97,7 +112,8 @@ export class Prefetcher {
 
   /** Hands a batch's buffers back for reuse; the caller must no longer read them (nor tensors made on them). */
   recycle(batch: Batch): void {
-    if (batch.x.buffer.byteLength > 0 && batch.y.buffer.byteLength > 0) this.pool.push({ x: batch.x, y: batch.y });
+    // A batch with skipped images is shorter than its buffers: they are left to the collector.
+    if (batch.skipped === undefined && batch.x.buffer.byteLength > 0 && batch.y.buffer.byteLength > 0) this.pool.push({ x: batch.x, y: batch.y });
   }
 
   /** Stops the workers; batches still pending reject. */
@@ -143,7 +159,7 @@ export class Prefetcher {
     if (!pending) return;
     this.byId.delete(m.id);
     if (--pending.slot.outstanding === 0) pending.slot.worker.unref();
-    if ('error' in m) pending.reject(rebuildError(m.error));
+    if ('error' in m) pending.reject(rebuildError(m.error, this.prefix));
     else pending.resolve({ ...m.batch, indices: pending.request.indices });
   }
 

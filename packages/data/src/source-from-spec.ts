@@ -1,9 +1,10 @@
 import { FolderSource } from './image-folder.js';
-import { ArraySource, type ImageSource, type SourceSpec } from './image-source.js';
+import { ArraySource, type SourceSpec } from './image-source.js';
+import type { Source } from './dataset.js';
 
-/** Rebuilds the source `ImageSource.share()` described, e.g. inside a worker thread. */
-export function sourceFromSpec(spec: SourceSpec): ImageSource {
+/** Rebuilds the source `share()` described, e.g. inside a worker thread. */
+export function sourceFromSpec(spec: SourceSpec): Source {
   return spec.kind === 'array'
     ? new ArraySource(spec.height, spec.width, spec.channels, spec.pixels, spec.labels)
-    : new FolderSource(spec.files, spec.labels, spec.size);
+    : new FolderSource(spec.files, spec.labels, spec.size, spec.evalResize);
 }

@@ -3,7 +3,7 @@
 // uniform noise, so a model can learn it quickly. Deterministic from the seed.
 import { streamFor, type RandomStream } from '@rwp/random';
 import type { Dataset } from './dataset.js';
-import { ArraySource, sharedBytes } from './image-source.js';
+import { ArraySource, sharedBytes, type ImageSource } from './image-source.js';
 
 export interface SyntheticOptions {
   height?: number;
@@ -73,7 +73,7 @@ function positiveInt(name: string, value: number): number {
   return value;
 }
 
-export function makeSynthetic(opts: SyntheticOptions = {}): Dataset {
+export function makeSynthetic(opts: SyntheticOptions = {}): Dataset<ImageSource> {
   const height = positiveInt('height', opts.height ?? 32);
   const width = positiveInt('width', opts.width ?? 32);
   const channels = positiveInt('channels', opts.channels ?? 3);

@@ -19,6 +19,8 @@ export interface EpochMetrics {
   images_per_s: number;
   /** Each rank's mean compute ms per step in this pass, by rank (absent in lines of older runs). */
   rank_compute_ms?: number[];
+  /** Unreadable images left out this pass, all ranks (data.skip_bad_images); absent in older runs. */
+  skipped_images?: number;
   /** Set when train.max_steps stopped the run in the middle of this pass. */
   partial?: boolean;
 }

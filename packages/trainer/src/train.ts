@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { initBackend } from '@rwp/backend';
 import { connect, resolveProcessGroup, type Communicator } from '@rwp/collective';
-import { augmentKey, epochBatches, loadDataset, makeBatch, Prefetcher, type Augment, type Dataset } from '@rwp/data';
+import { augmentKey, defaultDataWorkers, epochBatches, loadDataset, Prefetcher, type Augment, type Dataset } from '@rwp/data';
 import { buildModel } from '@rwp/models';
 import { commTimeoutFromEnv, launchedByRwp, threadsFromEnv } from '@rwp/process-group';
 import { configHash, type Config } from './config.js';
@@ -45,6 +45,8 @@ export interface Summary {
   backend: string;
   optim: Config['optim'];
   seed: number;
+  /** Unreadable training images left out over the run, all ranks (data.skip_bad_images). */
+  skipped_images: number;
 }
 
 /** Accumulators of one pass, summed over steps (and then over ranks). */
@@ -58,32 +60,58 @@ interface PassSums {
   dataMs: number;
   trainMs: number;
   images: number;
+  /** Unreadable images left out (data.skip_bad_images). */
+  skipped: number;
 }
 
-const zeroSums = (): PassSums => ({ loss: 0, correct: 0, count: 0, steps: 0, computeMs: 0, commMs: 0, dataMs: 0, trainMs: 0, images: 0 });
+const zeroSums = (): PassSums => ({ loss: 0, correct: 0, count: 0, steps: 0, computeMs: 0, commMs: 0, dataMs: 0, trainMs: 0, images: 0, skipped: 0 });
 
+/** CIFAR's padded crop, or an image folder's random resized crop; the flip and cutout either way. */
 function augmentOf(data: Config['data']): Augment | undefined {
   if (!data.augment && !data.cutout) return undefined;
-  return { crop: data.augment ? 4 : 0, flip: data.augment, cutout: data.cutout ? { size: 16, p: 0.5 } : undefined };
+  const folder = data.dataset === 'imagefolder';
+  const resizedCrop = folder && data.augment ? { scale: [data.crop_scale_min, data.crop_scale_max] as [number, number], ratio: [data.crop_ratio_min, data.crop_ratio_max] as [number, number] } : undefined;
+  return { crop: data.augment && !folder ? 4 : 0, resizedCrop, flip: data.augment, cutout: data.cutout ? { size: 16, p: 0.5 } : undefined };
 }
 
-async function evaluate(state: TrainState, ds: Dataset, comm: Communicator, limit: number | null): Promise<{ loss: number; acc: number }> {
-  const count = Math.min(ds.test.count, limit ?? Infinity);
+/** A pass's partial record is followed by its whole one, which counts the partial's images again. */
+function skippedOverRun(metrics: EpochMetrics[]): number {
+  return metrics.reduce((n, m, i) => (m.partial && metrics[i + 1]?.epoch === m.epoch ? n : n + (m.skipped_images ?? 0)), 0);
+}
+
+/** Worker threads per rank: none without prefetch; by default one for data in memory, the host's share for an image folder. */
+function dataWorkers(data: Config['data'], ranksOnHost: number): number {
+  if (!data.prefetch) return 0;
+  return data.workers ?? (data.dataset === 'imagefolder' ? defaultDataWorkers(ranksOnHost) : 1);
+}
+
+async function evaluate(state: TrainState, ds: Dataset, comm: Communicator, data: Config['data'], ranksOnHost: number): Promise<{ loss: number; acc: number }> {
+  const count = Math.min(ds.test.count, data.limit_test ?? Infinity);
   const mine: number[] = [];
   for (let i = comm.rank; i < count; i += comm.worldSize) mine.push(i);
   let loss = 0;
   let correct = 0;
+  let seen = 0;
   const B = 256;
   const shape: Batch['shape'] = [ds.test.height, ds.test.width, ds.test.channels];
-  for (let i = 0; i < mine.length; i += B) {
-    const { x, y } = makeBatch(ds.test, Int32Array.from(mine.slice(i, i + B)), { mean: ds.mean, std: ds.std });
-    const r = await evaluateBatch(state.model, { x, y, shape }, ds.numClasses);
-    loss += r.loss * r.count;
-    correct += r.correct;
+  const prefetcher = new Prefetcher(ds.test, { mean: ds.mean, std: ds.std, workers: dataWorkers(data, ranksOnHost), skipBadImages: data.skip_bad_images, rank: comm.rank });
+  try {
+    const requests = [];
+    for (let i = 0; i < mine.length; i += B) requests.push({ indices: Int32Array.from(mine.slice(i, i + B)) });
+    prefetcher.schedule(requests);
+    for (let i = 0; i < requests.length; i++) {
+      const { x, y } = await prefetcher.next();
+      const r = await evaluateBatch(state.model, { x, y, shape }, ds.numClasses);
+      loss += r.loss * r.count;
+      correct += r.correct;
+      seen += r.count;
+    }
+  } finally {
+    await prefetcher.close();
   }
-  const all = await comm.allgather({ loss, correct });
-  const tot = all.reduce((a, b) => ({ loss: a.loss + b.loss, correct: a.correct + b.correct }), { loss: 0, correct: 0 });
-  return { loss: tot.loss / count, acc: tot.correct / count };
+  const all = await comm.allgather({ loss, correct, seen });
+  const tot = all.reduce((a, b) => ({ loss: a.loss + b.loss, correct: a.correct + b.correct, seen: a.seen + b.seen }), { loss: 0, correct: 0, seen: 0 });
+  return { loss: tot.loss / tot.seen, acc: tot.correct / tot.seen };
 }
 
 function threadsFor(config: Config, env: NodeJS.ProcessEnv | undefined): number {
@@ -123,7 +151,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
       `rank ${comm.rank} of ${comm.worldSize} ready${comm.worldSize > 1 ? `; allreduce over ${dataPath}` : ''}`,
     );
 
-    const ds = await loadDataset({ dataset: config.data.dataset, dir: config.data.dir ?? undefined, imageSize: config.data.image_size ?? undefined });
+    const ds = await loadDataset({ dataset: config.data.dataset, dir: config.data.dir ?? undefined, imageSize: config.data.image_size ?? undefined, evalResize: config.data.eval_resize ?? undefined });
     const trainCount = Math.min(ds.train.count, config.data.limit_train ?? Infinity);
     const plan = planRun(config, comm.worldSize, trainCount);
     const model = buildModel({ arch: config.model.arch, inputShape: [ds.train.height, ds.train.width, ds.train.channels], numClasses: ds.numClasses, seed: config.seed });
@@ -152,7 +180,10 @@ export async function train(opts: TrainOptions): Promise<Summary> {
 
     const stepper = new Stepper(state, comm, config.method, config.seed, plan.scheduleSteps);
     const augment = augmentOf(config.data);
-    const prefetcher = new Prefetcher(ds.train, { augment, mean: ds.mean, std: ds.std, workers: config.data.prefetch ? 1 : 0, ahead: 2 * plan.batchesPerRank });
+    const prefetcher = new Prefetcher(ds.train, {
+      augment, mean: ds.mean, std: ds.std, workers: dataWorkers(config.data, group.localWorldSize), ahead: config.data.prefetch_depth * plan.batchesPerRank,
+      skipBadImages: config.data.skip_bad_images, rank: comm.rank,
+    });
     const shape: Batch['shape'] = [ds.train.height, ds.train.width, ds.train.channels];
     const stepTimes = config.train.step_times ? new StepTimes(runDir, comm.rank) : null;
     const progress = comm.rank === 0
@@ -197,6 +228,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         sums.commMs += r.commMs;
         sums.dataMs += dataMs;
         sums.images += batches.reduce((s, b) => s + b.y.length, 0);
+        sums.skipped += batches.reduce((s, b) => s + (b.skipped?.length ?? 0), 0);
         if (r.clean) {
           sums.loss += r.clean.loss * r.clean.count;
           sums.correct += r.clean.correct;
@@ -219,7 +251,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
       });
       await checkInStep(state, comm);
       stepper.syncModel();
-      const evalResult = config.train.eval ? await evaluate(state, ds, comm, config.data.limit_test) : null;
+      const evalResult = config.train.eval ? await evaluate(state, ds, comm, config.data, group.localWorldSize) : null;
       if (evalResult) best = Math.max(best ?? 0, evalResult.acc);
       last = { acc: evalResult?.acc ?? null };
       const m: EpochMetrics = {
@@ -236,12 +268,14 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         data_ms: totals.dataMs / totals.steps,
         images_per_s: totals.images / (sums.trainMs / 1000),
         rank_compute_ms: rankComputeMs,
+        skipped_images: totals.skipped,
       };
       if (comm.rank === 0) {
         appendMetrics(runDir, passDone ? m : { ...m, partial: true });
         log.info({ metrics: m }, `epoch ${m.epoch} of ${plan.passes}: train loss ${m.train_loss.toFixed(4)} acc ${(m.train_acc * 100).toFixed(2)}%` +
           (evalResult ? `, test loss ${evalResult.loss.toFixed(4)} acc ${(evalResult.acc * 100).toFixed(2)}%` : '') +
-          `, ${m.step_ms.toFixed(1)} ms/step (comm ${m.comm_ms.toFixed(1)}, data ${m.data_ms.toFixed(1)})`);
+          `, ${m.step_ms.toFixed(1)} ms/step (comm ${m.comm_ms.toFixed(1)}, data ${m.data_ms.toFixed(1)})` +
+          (totals.skipped ? `, ${totals.skipped} unreadable image${totals.skipped === 1 ? '' : 's'} skipped` : ''));
         if (passDone) for (const slow of stragglers(rankComputeMs)) log.warn({ straggler: slow }, stragglerMessage(m.epoch, slow));
       }
       if (passDone) {
@@ -272,6 +306,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
       backend: backend.name,
       optim: config.optim,
       seed: config.seed,
+      skipped_images: skippedOverRun(readMetrics(runDir)),
     };
     if (comm.rank === 0) {
       writeJsonAtomic(join(runDir, 'summary.json'), summary);
