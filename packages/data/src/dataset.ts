@@ -1,4 +1,4 @@
-import type { FolderSource } from './image-folder.js';
+import type { FolderSource } from './folder-source.js';
 import type { ImageSource } from './image-source.js';
 
 /** Every dataset loadDataset knows; configs and command lines are checked against it. */

@@ -2,7 +2,7 @@ export { DataError } from './errors.js';
 export type { ImageSource, SourceShape, SourceSpec } from './image-source.js';
 export { ArraySource } from './image-source.js';
 export { DATASET_NAMES, type Dataset, type DatasetName, type Source } from './dataset.js';
-export { FolderSource, type RandomCrop } from './image-folder.js';
+export { FolderSource, type RandomCrop } from './folder-source.js';
 export { IMAGENET_CROP, randomResizedCrop, type CropBox, type ResizedCropRange } from './crop-params.js';
 export { MAX_IMAGE_PIXELS } from './decode-image.js';
 export { defaultDataWorkers } from './data-workers.js';

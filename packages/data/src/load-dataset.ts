@@ -2,7 +2,8 @@ import { loadCifar } from './cifar.js';
 import { DATASET_NAMES, type Dataset, type DatasetName } from './dataset.js';
 import { DataError } from './errors.js';
 import { loadIdxDataset } from './idx-dataset.js';
-import { loadImageFolder, type FolderSource } from './image-folder.js';
+import type { FolderSource } from './folder-source.js';
+import { loadImageFolder } from './image-folder.js';
 import type { ImageSource } from './image-source.js';
 import { makeSynthetic, type SyntheticOptions } from './synthetic.js';
 

@@ -1,4 +1,4 @@
-import { FolderSource } from './image-folder.js';
+import { FolderSource } from './folder-source.js';
 import { ArraySource, type SourceSpec } from './image-source.js';
 import type { Source } from './dataset.js';
 
