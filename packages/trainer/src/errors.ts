@@ -12,6 +12,7 @@ const USER_ERRORS = new Set([
   'CollectiveError',
   'ProcessGroupEnvError',
   'CheckpointError',
+  'DiskWriteError',
   'RunError',
   'RangeError',
 ]);

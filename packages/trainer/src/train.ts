@@ -9,7 +9,7 @@ import { connect, resolveProcessGroup, type Communicator } from '@rwp/collective
 import { augmentKey, epochBatches, loadDataset, makeBatch, Prefetcher, type Augment, type Dataset } from '@rwp/data';
 import { buildModel } from '@rwp/models';
 import { configHash, type Config } from './config.js';
-import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
+import { readNewestCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { evaluateBatch, type Batch } from './gradients.js';
 import { emptyFisher, Stepper, type TrainState } from './stepper.js';
 import { appendMetrics, readMetrics, StepTimes, stepSplit, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
@@ -166,7 +166,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         pass, stepInPass, step: state.step, seed: config.seed, config, configHash: hash,
         wallSeconds: wallBefore + (performance.now() - started) / 1000, bestTestAcc: best, partial: { ...sums },
       };
-      writeCheckpoint(runDir, { meta, arrays: { weights: state.weights, momentum: state.momentum, buffers: await buffers.read(), fisher: state.fisher } });
+      writeCheckpoint(runDir, { meta, arrays: { weights: state.weights, momentum: state.momentum, buffers: await buffers.read(), fisher: state.fisher } }, config.train.keep_checkpoints);
     };
 
     while (state.step < plan.totalSteps) {
@@ -299,12 +299,15 @@ async function checkInStep(state: TrainState, comm: Communicator): Promise<void>
 
 /** Rank 0 reads the checkpoint and sends it to every rank, so run dirs need not be shared. */
 async function restore(state: TrainState, runDir: string, config: Config, comm: Communicator, log: Logger): Promise<CheckpointMeta | null> {
-  const ckpt = comm.rank === 0 ? readCheckpoint(runDir) : null;
+  const found = comm.rank === 0 ? readNewestCheckpoint(runDir) : null;
+  const ckpt = found?.checkpoint ?? null;
   const meta = await comm.broadcastValue<CheckpointMeta | null>(comm.rank === 0 ? (ckpt?.meta ?? null) : undefined, 0);
   if (!meta) {
     log.info(`--resume: no checkpoint in ${runDir}; starting from the beginning`);
     return null;
   }
+  for (const s of found?.skipped ?? []) log.warn({ skipped: s.path }, `--resume: skipped ${s.path} (${s.reason}); moved it to ${s.path}.invalid; resuming from ${found!.path}`);
+  if (found && !found.verified) log.warn(`--resume: ${found.path} was written before checkpoints had checksums; loaded unverified`);
   const { train: t1, ...rest1 } = meta.config as Config;
   const { train: t2, ...rest2 } = config;
   if (JSON.stringify(rest1) !== JSON.stringify(rest2) || t1.epochs !== t2.epochs) {
@@ -329,6 +332,6 @@ async function restore(state: TrainState, runDir: string, config: Config, comm: 
   state.trainable.write(state.weights);
   state.buffers.write(buffers);
   state.step = meta.step;
-  log.info({ step: meta.step, epoch: meta.pass + 1 }, `resumed from step ${meta.step} (epoch ${meta.pass + 1}, step ${meta.stepInPass} of it)`);
+  log.info({ step: meta.step, epoch: meta.pass + 1 }, `resumed from step ${meta.step} (epoch ${meta.pass + 1}, step ${meta.stepInPass} of it)${found ? ` of ${found.path}` : ''}`);
   return meta;
 }
