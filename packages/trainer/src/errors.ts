@@ -13,6 +13,7 @@ const USER_ERRORS = new Set([
   'ProcessGroupEnvError',
   'CheckpointError',
   'DiskWriteError',
+  'RunDirLockedError',
   'RunError',
   'RangeError',
 ]);

@@ -6,10 +6,12 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { initBackend } from '@rwp/backend';
 import { connect, resolveProcessGroup, type Communicator } from '@rwp/collective';
+import { lockRunDir, takeOverNote, type RunDirLock } from '@rwp/process-group';
 import { augmentKey, epochBatches, loadDataset, makeBatch, Prefetcher, type Augment, type Dataset } from '@rwp/data';
 import { buildModel } from '@rwp/models';
 import { configHash, type Config } from './config.js';
-import { readNewestCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
+import { readNewestCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
+import { CheckpointWriter } from './checkpoint-writer.js';
 import { evaluateBatch, type Batch } from './gradients.js';
 import { emptyFisher, Stepper, type TrainState } from './stepper.js';
 import { appendMetrics, readMetrics, StepTimes, stepSplit, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
@@ -103,7 +105,14 @@ export async function train(opts: TrainOptions): Promise<Summary> {
   mkdirSync(runDir, { recursive: true });
 
   const comm = await connect({ ...group, timeoutMs });
+  let lock: RunDirLock | null = null;
+  let writer: CheckpointWriter | null = null;
   try {
+    // Rank 0 writes the run directory's files and holds it, unless rwp-launch (which holds it) started this rank.
+    if (comm.rank === 0 && env.RWP_LAUNCHED !== '1') lock = lockRunDir(runDir, 'rwp-train');
+    const tookOver = lock && takeOverNote(lock);
+    if (tookOver) log.warn(tookOver);
+    if (comm.rank === 0) writer = new CheckpointWriter(runDir, config.train.keep_checkpoints);
     const hash = configHash(config);
     const hashes = await comm.allgather(hash);
     const differing = hashes.map((h, r) => (h === hashes[0] ? -1 : r)).filter((r) => r >= 0);
@@ -161,12 +170,12 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     let last: { acc: number | null } = { acc: null };
     const logicalRanks = Array.from({ length: plan.batchesPerRank }, (_, i) => comm.rank * plan.batchesPerRank + i);
     const saveCheckpoint = async () => {
-      if (comm.rank !== 0) return;
+      if (!writer) return;
       const meta: CheckpointMeta = {
         pass, stepInPass, step: state.step, seed: config.seed, config, configHash: hash,
         wallSeconds: wallBefore + (performance.now() - started) / 1000, bestTestAcc: best, partial: { ...sums },
       };
-      writeCheckpoint(runDir, { meta, arrays: { weights: state.weights, momentum: state.momentum, buffers: await buffers.read(), fisher: state.fisher } }, config.train.keep_checkpoints);
+      await writer.save({ meta, arrays: { weights: state.weights, momentum: state.momentum, buffers: await buffers.read(), fisher: state.fisher } });
     };
 
     while (state.step < plan.totalSteps) {
@@ -190,6 +199,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
           batches,
         );
         for (const b of batches) prefetcher.recycle(b);
+        writer?.throwIfFailed();
         stepTimes?.add({ step: state.step, epoch: pass + 1, step_ms: performance.now() - s0 + dataMs, compute_ms: r.computeMs, comm_ms: r.commMs, data_ms: dataMs });
         stepInPass++;
         sums.steps++;
@@ -253,6 +263,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     await prefetcher.close();
     stepper.syncModel();
     stepper.close();
+    await writer?.close();
 
     const summary: Summary = {
       test_acc: last.acc,
@@ -278,6 +289,9 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     await comm.barrier();
     return summary;
   } finally {
+    // On the way out after an error, the write in flight still lands; the error that ended the run is the one reported.
+    await writer?.close().catch(() => undefined);
+    lock?.release();
     await comm.close();
   }
 }

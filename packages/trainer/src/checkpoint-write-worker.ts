@@ -1,0 +1,37 @@
+// Worker thread of CheckpointWriter: checksums and writes one checkpoint from the snapshot it is
+// handed, then hands the snapshot back for the next one.
+import { parentPort } from 'node:worker_threads';
+import { writeCheckpoint, type CheckpointMeta } from './checkpoint.js';
+
+export interface WriteRequest {
+  runDir: string;
+  keep: number;
+  meta: CheckpointMeta;
+  names: string[];
+  lengths: number[];
+  /** The arrays laid end to end, in the order of `names`. */
+  snapshot: ArrayBuffer;
+}
+
+export interface WriteReply {
+  snapshot: ArrayBuffer;
+  /** Set when the write failed: the error's name (DiskWriteError for the disk's), message and stack. */
+  error?: { name: string; message: string; stack?: string };
+}
+
+parentPort?.on('message', (r: WriteRequest) => {
+  const arrays: Record<string, Float32Array> = {};
+  let off = 0;
+  r.names.forEach((name, i) => {
+    arrays[name] = new Float32Array(r.snapshot, off, r.lengths[i]);
+    off += r.lengths[i] * 4;
+  });
+  const reply: WriteReply = { snapshot: r.snapshot };
+  try {
+    writeCheckpoint(r.runDir, { meta: r.meta, arrays }, r.keep);
+  } catch (e) {
+    const err = e as Error;
+    reply.error = { name: err.name, message: err.message, stack: err.stack };
+  }
+  parentPort!.postMessage(reply, [r.snapshot]);
+});
