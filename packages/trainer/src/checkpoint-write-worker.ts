@@ -13,13 +13,24 @@ export interface WriteRequest {
   snapshot: ArrayBuffer;
 }
 
+/** Asks for a snapshot buffer of `bytes`, its pages touched here rather than on the training thread. */
+export interface AllocRequest {
+  alloc: number;
+}
+
 export interface WriteReply {
   snapshot: ArrayBuffer;
   /** Set when the write failed: the error's name (DiskWriteError for the disk's), message and stack. */
   error?: { name: string; message: string; stack?: string };
 }
 
-parentPort?.on('message', (r: WriteRequest) => {
+parentPort?.on('message', (r: WriteRequest | AllocRequest) => {
+  if ('alloc' in r) {
+    const snapshot = new ArrayBuffer(r.alloc);
+    new Uint8Array(snapshot).fill(1);
+    parentPort!.postMessage({ snapshot } satisfies WriteReply, [snapshot]);
+    return;
+  }
   const arrays: Record<string, Float32Array> = {};
   let off = 0;
   r.names.forEach((name, i) => {

@@ -24,7 +24,7 @@ function ckptAt(step: number, floats = 100_000): Checkpoint {
 
 test('a checkpoint holds the state as it was when save() returned, however the arrays change after', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rwp-writer-'));
-  const w = new CheckpointWriter(dir, 2);
+  const w = new CheckpointWriter(dir, 2, 8 * 100_000);
   const c = ckptAt(1);
   const before = c.arrays.weights.slice();
   await w.save(c);
@@ -42,7 +42,7 @@ const skip = tmpfsUnavailable() ?? false;
 test('a full disk while writing a checkpoint: one line with the path, bytes needed and free; no temporary file; the previous checkpoint intact', { skip }, async () => {
   const fs = mountTmpfs(4 * MiB);
   try {
-    const w = new CheckpointWriter(fs.dir, 2);
+    const w = new CheckpointWriter(fs.dir, 2, 8 * 100_000);
     await w.save(ckptAt(1));
     await w.flush();
     const previous = readFileSync(checkpointPath(fs.dir));
@@ -66,7 +66,7 @@ test('a read-only file system while writing a checkpoint is one line naming the 
   const fs = mountTmpfs(4 * MiB);
   try {
     fs.readOnly();
-    const w = new CheckpointWriter(fs.dir, 2);
+    const w = new CheckpointWriter(fs.dir, 2, 8 * 100_000);
     await w.save(ckptAt(1));
     await assert.rejects(w.flush(), (e: Error) => e instanceof DiskWriteError && e.message === `cannot write the checkpoint ${checkpointPath(fs.dir)}: read-only file system (EROFS)`);
     await w.close().catch(() => undefined);

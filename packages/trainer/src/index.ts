@@ -6,3 +6,6 @@ export { createLogger } from './log.js';
 export type { EpochMetrics, StepTime } from './metrics.js';
 export { trainerSgdStep, type TrainerStep } from './sgd-step.js';
 export type { Batch } from './gradients.js';
+export { CheckpointWriter } from './checkpoint-writer.js';
+export { encodeCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+export { modelVars } from './params.js';

@@ -112,7 +112,6 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     if (comm.rank === 0 && env.RWP_LAUNCHED !== '1') lock = lockRunDir(runDir, 'rwp-train');
     const tookOver = lock && takeOverNote(lock);
     if (tookOver) log.warn(tookOver);
-    if (comm.rank === 0) writer = new CheckpointWriter(runDir, config.train.keep_checkpoints);
     const hash = configHash(config);
     const hashes = await comm.allgather(hash);
     const differing = hashes.map((h, r) => (h === hashes[0] ? -1 : r)).filter((r) => r >= 0);
@@ -169,6 +168,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
       : null;
     let last: { acc: number | null } = { acc: null };
     const logicalRanks = Array.from({ length: plan.batchesPerRank }, (_, i) => comm.rank * plan.batchesPerRank + i);
+    if (comm.rank === 0) writer = new CheckpointWriter(runDir, config.train.keep_checkpoints, 4 * (2 * trainable.size + buffers.size + state.fisher.length));
     const saveCheckpoint = async () => {
       if (!writer) return;
       const meta: CheckpointMeta = {
