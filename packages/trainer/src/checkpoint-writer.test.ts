@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { buildModel } from '@rwp/models';
@@ -89,4 +91,27 @@ test('a full disk while writing the metrics or the model: one line naming the fi
   } finally {
     fs.unmount();
   }
+});
+
+test('a SIGTERM that arrives during a write ends the process once the checkpoint is on disk', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rwp-writer-'));
+  const floats = 16 * MiB; // 128 MB: a write that takes a while
+  const script = `import { CheckpointWriter } from ${JSON.stringify(fileURLToPath(new URL('./checkpoint-writer.js', import.meta.url)))};
+const w = new CheckpointWriter(${JSON.stringify(dir)}, 2, 8 * ${floats});
+await w.flush();
+const weights = new Float32Array(${floats}).fill(3);
+await w.save({ meta: { pass: 0, stepInPass: 0, step: 7, seed: 0, config: {}, configHash: 'h', wallSeconds: 0, bestTestAcc: null, partial: {} }, arrays: { weights, momentum: weights } });
+process.kill(process.pid, 'SIGTERM');
+setInterval(() => {}, 1000); // the training loop going on`;
+  const file = join(dir, 'child.mjs');
+  writeFileSync(file, script);
+  const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('close', (c, s) => r([c, s])));
+  assert.deepEqual([code, signal], [128 + 15, null], `it exited as a SIGTERM would, after the write: ${out}`);
+  const c = readCheckpointFile(checkpointPath(dir));
+  assert.equal(c.meta.step, 7);
+  assert.equal(c.arrays.weights.length, floats);
 });
