@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkpointPath, readCheckpointFile } from './checkpoint.js';
+import { writeV1 } from './testing/checkpoint-v1.js';
 import { finalWeights, run, SMOKE_CONFIG, TRAIN_CLI } from './testing/cli-runs.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rwp-ckpt-'));
@@ -67,4 +68,16 @@ test('with train.keep_checkpoints=1 a corrupt checkpoint is refused by name: exi
   assert.match(errors[0], new RegExp(`no intact checkpoint in ${dir}: ${path}: array \\w+ fails its checksum`));
   assert.doesNotMatch(errors[0], /"stack"/);
   assert.doesNotMatch(r.out, /resumed from step/);
+});
+
+test('a run resumes from a checkpoint in the format before checksums, says it is unverified, and ends bitwise as an uninterrupted run', async () => {
+  const dir = await stoppedRun(1);
+  const path = checkpointPath(dir);
+  const c = readCheckpointFile(path);
+  writeV1(path, { meta: c.meta, arrays: c.arrays });
+  const r = await resume(dir);
+  assert.equal(r.code, 0, r.out);
+  assert.match(r.out, new RegExp(`--resume: ${path} was written before checkpoints had checksums; loaded unverified`));
+  assert.match(r.out, /resumed from step 12 /);
+  assert.deepEqual(finalWeights(dir), await wholeRun());
 });
