@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { DEFAULT_TIMEOUT_MS, lockRunDir, RunDirLockedError, takeOverNote, type RunDirLock } from '@rwp/process-group';
+import { DEFAULT_TIMEOUT_MS, lockRunDir, RunDirLockError, takeOverNote, type RunDirLock } from '@rwp/process-group';
 import { removeRunRegions } from '@rwp/shm';
 import { LocalAttempts, type Attempts, type Next } from './attempts.js';
 import { createCombinedOutput } from './combined-output.js';
@@ -129,7 +129,7 @@ function holdRunDir(runDir: string): RunDirLock {
   try {
     return lockRunDir(runDir, 'rwp-launch');
   } catch (e) {
-    if (e instanceof RunDirLockedError) throw new LaunchError(e.message);
+    if (e instanceof RunDirLockError) throw new LaunchError(e.message);
     throw e;
   }
 }

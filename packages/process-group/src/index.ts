@@ -10,5 +10,5 @@ export { jobTokenFromEnv, NONCE_BYTES, newJobToken, newNonce, PROOF_BYTES, proof
 export { Incoming } from './incoming.js';
 export { exitWithLauncher } from './exit-with-launcher.js';
 export { isRunning, liveProcessGroups, processGroupOf, processStartTime } from './os-process-groups.js';
-export { lockRunDir, RUN_DIR_LOCK, RunDirLockedError, takeOverNote, type LockHolder, type RunDirLock } from './run-dir-lock.js';
+export { lockRunDir, RUN_DIR_LOCK, RunDirLockError, takeOverNote, type LockHolder, type RunDirLock } from './run-dir-lock.js';
 export { durationText, type ProgressRecord, type StepSplit } from './run-records.js';

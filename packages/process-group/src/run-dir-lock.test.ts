@@ -6,7 +6,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { processStartTime } from './os-process-groups.js';
-import { lockRunDir, RUN_DIR_LOCK, RunDirLockedError, takeOverNote, type LockHolder } from './run-dir-lock.js';
+import { lockRunDir, RUN_DIR_LOCK, RunDirLockError, takeOverNote, type LockHolder } from './run-dir-lock.js';
 
 const LOCK_MODULE = fileURLToPath(new URL('./run-dir-lock.js', import.meta.url));
 const tmp = () => mkdtempSync(join(tmpdir(), 'rwp-lock-'));
@@ -31,7 +31,7 @@ test('the lock names its holder; a second process is refused with one line namin
   assert.equal(lock.replaced, null);
   const second = lockInChild(dir);
   assert.equal(second.code, 3);
-  assert.equal(second.out, `RunDirLockedError: run directory ${dir} is in use by rwp-train (pid ${process.pid} on host ${hostname()}, since ${holder.started}; lock file ${lock.path})`);
+  assert.equal(second.out, `RunDirLockError: run directory ${dir} is in use by rwp-train (pid ${process.pid} on host ${hostname()}, since ${holder.started}; lock file ${lock.path})`);
   assert.deepEqual(readdirSync(dir), [RUN_DIR_LOCK], 'the refused process left nothing behind');
   lock.release();
   assert.ok(!existsSync(lock.path));
@@ -65,8 +65,18 @@ test("another host's lock cannot be checked: it is obeyed, and the message says 
   writeFileSync(join(dir, RUN_DIR_LOCK), JSON.stringify(remote));
   assert.throws(
     () => lockRunDir(dir, 'rwp-train'),
-    (e: Error) => e instanceof RunDirLockedError && e.message.endsWith(`(pid 1234 on host not-${hostname()}, since 2026-01-01T00:00:00.000Z; lock file ${join(dir, RUN_DIR_LOCK)}): if that run has ended, remove the lock file`),
+    (e: Error) => e instanceof RunDirLockError && e.message.endsWith(`(pid 1234 on host not-${hostname()}, since 2026-01-01T00:00:00.000Z; lock file ${join(dir, RUN_DIR_LOCK)}): if that run has ended, remove the lock file`),
   );
   writeFileSync(join(dir, RUN_DIR_LOCK), 'garbage');
   assert.throws(() => lockRunDir(dir, 'rwp-train'), /holds a lock file that is not rwp's/);
+});
+
+test('a run directory where no lock can be written is one line saying so', () => {
+  const file = join(tmp(), 'a-file');
+  writeFileSync(file, '');
+  const runDir = join(file, 'run');
+  assert.throws(
+    () => lockRunDir(runDir, 'rwp-train'),
+    (e: Error) => e instanceof RunDirLockError && e.message.startsWith(`cannot write the lock file of run directory ${runDir}: ENOTDIR: `),
+  );
 });

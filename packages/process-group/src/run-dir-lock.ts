@@ -20,9 +20,9 @@ export interface LockHolder {
   pid_start: number | null;
 }
 
-/** The run directory is held by another live process (named in the message). */
-export class RunDirLockedError extends Error {
-  override name = 'RunDirLockedError';
+/** The run directory's lock cannot be taken: another live process holds it (named), or it cannot be written. */
+export class RunDirLockError extends Error {
+  override name = 'RunDirLockError';
 }
 
 export interface RunDirLock {
@@ -66,36 +66,57 @@ function describeHolder(h: LockHolder, path: string, runDir: string): string {
   );
 }
 
-/** What the holder of a stale lock that was taken over is told as: a log line. */
+/**
+ * Creates `path` with the content of `mine` unless it exists; false if it does. A hard link makes
+ * it whole at once; on a file system without hard links, an exclusive create then a write.
+ */
+function createWhole(mine: string, path: string, me: LockHolder): boolean {
+  try {
+    linkSync(mine, path);
+    return true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw e;
+  }
+  try {
+    writeFileSync(path, JSON.stringify(me) + '\n', { flag: 'wx' });
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+/** The log line saying that a stale lock was taken over; null when none was. */
 export function takeOverNote(lock: RunDirLock): string | null {
   const h = lock.replaced;
   return h === null ? null : `took over the stale lock ${lock.path} of ${h.program} (pid ${h.pid} on host ${h.host}, since ${h.started}): that process has gone`;
 }
 
 /**
- * Takes RUN_DIR/rwp.lock for this process (creating RUN_DIR), or throws RunDirLockedError naming
- * the live holder. The file is created whole or not at all: written under a private name, then
- * hard-linked to the lock's name, which fails if a lock is there.
+ * Takes RUN_DIR/rwp.lock for this process (creating RUN_DIR), or throws RunDirLockError naming
+ * the live holder (or why the lock cannot be written). The file is created whole or not at all:
+ * written under a private name, then hard-linked to the lock's name, which fails if a lock is there.
  */
 export function lockRunDir(runDir: string, program: string): RunDirLock {
-  mkdirSync(runDir, { recursive: true });
   const path = join(runDir, RUN_DIR_LOCK);
   const me: LockHolder = { program, host: hostname(), pid: process.pid, started: new Date().toISOString(), pid_start: processStartTime(process.pid) ?? null };
   const mine = `${path}.${process.pid}`;
   let replaced: LockHolder | null = null;
-  writeFileSync(mine, JSON.stringify(me) + '\n');
+  try {
+    mkdirSync(runDir, { recursive: true });
+    writeFileSync(mine, JSON.stringify(me) + '\n');
+  } catch (e) {
+    throw new RunDirLockError(`cannot write the lock file of run directory ${runDir}: ${(e as Error).message}`);
+  }
   try {
     for (let tries = 0; ; tries++) {
-      try {
-        linkSync(mine, path);
-        break;
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
+      if (createWhole(mine, path, me)) break;
       const holder = readHolder(path);
       if (holder === 'gone') continue;
-      if (holder === 'unreadable') throw new RunDirLockedError(`run directory ${runDir} holds a lock file that is not rwp's (${path}): remove it if no run uses the directory`);
-      if (!isStale(holder) || tries >= 3) throw new RunDirLockedError(describeHolder(holder, path, runDir));
+      if (holder === 'unreadable') throw new RunDirLockError(`run directory ${runDir} holds a lock file that is not rwp's (${path}): remove it if no run uses the directory`);
+      if (!isStale(holder) || tries >= 3) throw new RunDirLockError(describeHolder(holder, path, runDir));
       // Stale: moved aside atomically, then checked, since another process may have replaced it meanwhile.
       const aside = `${path}.stale-${process.pid}`;
       try {
@@ -114,7 +135,7 @@ export function lockRunDir(runDir: string, program: string): RunDirLock {
           // Whoever is there now holds the directory.
         }
         unlinkSync(aside);
-        throw new RunDirLockedError(describeHolder(moved, path, runDir));
+        throw new RunDirLockError(describeHolder(moved, path, runDir));
       }
       unlinkSync(aside);
       replaced = holder;

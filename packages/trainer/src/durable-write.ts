@@ -18,7 +18,7 @@ const REASONS: Record<string, string> = {
   EIO: 'input/output error (EIO)',
 };
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n / 1024;

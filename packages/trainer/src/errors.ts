@@ -13,7 +13,7 @@ const USER_ERRORS = new Set([
   'ProcessGroupEnvError',
   'CheckpointError',
   'DiskWriteError',
-  'RunDirLockedError',
+  'RunDirLockError',
   'RunError',
   'RangeError',
 ]);
