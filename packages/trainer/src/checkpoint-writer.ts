@@ -1,9 +1,10 @@
 // Checkpoints written off the training thread. The step that triggers one copies the state into
 // a snapshot buffer and goes on; a worker thread checksums and writes it. The buffer is made and
 // its pages touched by the worker when the writer is created, then reused: a fresh 90 MB buffer
-// cost the training thread ~0.5-1.5 s of page faults here. At most one write is in flight: the next save waits
-// for it. The run waits for the last one before it ends, and a SIGTERM or SIGINT that arrives
-// during a write (the launcher tearing a group down to restart it) exits once the file is on disk.
+// cost the training thread 0.6-2 s of page faults here. At most one write is in flight: the next
+// save waits for it. The run waits for the last one before it ends, and a SIGTERM or SIGINT that
+// arrives during a write (the launcher tearing a group down to restart it) exits once the file
+// is on disk.
 import { constants } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Checkpoint } from './checkpoint.js';
