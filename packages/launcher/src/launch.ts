@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { DEFAULT_TIMEOUT_MS } from '@rwp/process-group';
+import { DEFAULT_TIMEOUT_MS, lockRunDir, RunDirLockError, takeOverNote, type RunDirLock } from '@rwp/process-group';
 import { removeRunRegions } from '@rwp/shm';
 import { LocalAttempts, type Attempts, type Next } from './nodes/attempts.js';
 import { createCombinedOutput } from './output/combined-output.js';
@@ -15,6 +15,7 @@ import type { LaunchOptions } from './settings/options.js';
 import { prepareAttempt, resolveLaunchSettings, type Attempt, type LaunchSettings } from './settings/launch-settings.js';
 import { exitCodeForSignal } from './workers/signals.js';
 import { describeExit, WorkerGroup, type WorkerFailure } from './workers/worker-group.js';
+import { lastWorkerError } from './workers/worker-error.js';
 import { workerSpecs } from './workers/worker-spec.js';
 
 export interface LaunchResult {
@@ -43,6 +44,9 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
   const plan = resolveLaunchSettings(options);
   // A taken port fails here, before anything is written.
   const first = await prepareAttempt(plan, 0, true);
+  // The launcher holds the run directory for its workers (they know it by RWP_LAUNCHED); on
+  // several hosts node 0's, whose rank 0 writes the checkpoints.
+  const lock = plan.nodeRank === 0 ? holdRunDir(plan.runDir) : null;
   const logDir = join(plan.runDir, 'logs');
   try {
     mkdirSync(logDir, { recursive: true });
@@ -75,6 +79,8 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
 
   let attempts: Attempts | undefined;
   try {
+    const tookOver = lock && takeOverNote(lock);
+    if (tookOver) logger.warn(tookOver);
     warnIfOversubscribed(plan, logger);
     for (const w of plan.warnings) logger.warn(w);
     logger.info(`job token (every connection of the workers proves it): ${plan.jobTokenSource}`);
@@ -111,10 +117,20 @@ export async function launch(options: LaunchOptions): Promise<LaunchResult> {
       attempts.ended(outcome, failure === undefined ? null : failureInfo(plan, failure));
     }
   } finally {
+    lock?.release();
     attempts?.close();
     for (const s of FORWARDED) process.off(s, onSignal);
     close();
     output.close();
+  }
+}
+
+function holdRunDir(runDir: string): RunDirLock {
+  try {
+    return lockRunDir(runDir, 'rwp-launch');
+  } catch (e) {
+    if (e instanceof RunDirLockError) throw new LaunchError(e.message);
+    throw e;
   }
 }
 
@@ -148,7 +164,8 @@ function interrupted(signal: NodeJS.Signals, plan: LaunchSettings, restarts: num
 }
 
 function failureReport(f: WorkerFailure): string {
-  const head = `rank ${f.rank} ${describeExit(f.exit)}`;
+  const error = lastWorkerError(f.tail);
+  const head = `rank ${f.rank} ${describeExit(f.exit)}${error === undefined ? '' : `: ${error}`}`;
   if (f.tail.length === 0) return `${head}; it wrote no output (log: ${f.logFile})`;
   const lines = f.tail.map((l) => `  | ${l.length > SHOWN_LINE_CHARS ? `${l.slice(0, SHOWN_LINE_CHARS)}...` : l}`);
   return `${head}; its last ${f.tail.length} line(s) (full log: ${f.logFile}):\n${lines.join('\n')}`;

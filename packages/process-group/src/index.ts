@@ -14,5 +14,6 @@ export { dataPortsFromEnv, formatPortRange, parsePortRange, type PortRange } fro
 export { jobTokenFromEnv, NONCE_BYTES, newJobToken, newNonce, PROOF_BYTES, proofMatches, proofOf, type ProofRole } from './job-token.js';
 export { Incoming } from './incoming.js';
 export { exitWithLauncher } from './exit-with-launcher.js';
-export { isRunning, liveProcessGroups, processGroupOf } from './os-process-groups.js';
+export { isRunning, liveProcessGroups, processGroupOf, processStartTime } from './os-process-groups.js';
+export { lockRunDir, RUN_DIR_LOCK, RunDirLockError, takeOverNote, type LockHolder, type RunDirLock } from './run-dir-lock.js';
 export { durationText, type ProgressRecord, type StepSplit } from './run-records.js';

@@ -8,14 +8,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 interface ProcStat {
   state: string;
   pgrp: number;
+  /** Clock ticks from boot to the process's start: with the pid, names one process for good. */
+  starttime: number;
 }
 
 function readStat(pid: number | 'self'): ProcStat | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces and parentheses): state ppid pgrp ...
+    // (proc(5): starttime is field 22, the 20th after the name).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { state: fields[0], pgrp: Number(fields[2]) };
+    return { state: fields[0], pgrp: Number(fields[2]), starttime: Number(fields[19]) };
   } catch {
     return undefined;
   }
@@ -24,6 +27,11 @@ function readStat(pid: number | 'self'): ProcStat | undefined {
 /** The process group of `pid`; undefined where it cannot be read. */
 export function processGroupOf(pid: number | 'self'): number | undefined {
   return readStat(pid)?.pgrp;
+}
+
+/** When `pid` started, in clock ticks from boot; undefined where it cannot be read. */
+export function processStartTime(pid: number): number | undefined {
+  return readStat(pid)?.starttime;
 }
 
 /** Whether `pid` runs (not a zombie); without /proc, whether it exists. */

@@ -35,7 +35,7 @@ const program = new Command()
   .version(pkg.version)
   .argument('<config>', 'YAML run config (keys: configs/README.md)')
   .option('--run-dir <dir>', 'where checkpoints, metrics.jsonl, summary.json and the model go (default: the config\'s run_dir, else runs/<config>-<time>)')
-  .option('--resume', 'continue from RUN_DIR/checkpoint.bin if there is one', false)
+  .option('--resume', 'continue from the newest intact checkpoint in RUN_DIR (checkpoint.bin, else checkpoint.1.bin, ...) if there is one', false)
   .option('--set <key=value>', 'override a config key (keys: configs/README.md); repeat for several', keyValue, [])
   .option('--dry-run', 'check the config and its overrides, print the resolved config and the run dir, train nothing', false)
   .addHelpText(

@@ -83,6 +83,7 @@ export const SCHEMA = {
     epochs: field(int({ min: 1 }), 10, 'Epochs, counted as single-device SGD counts them: parallel RWP runs as many optimizer steps as SGD would (the original doubles its epochs for that).'),
     max_steps: field(orNull(int({ min: 1 })), null, 'Stop after this many optimizer steps (smoke runs and benchmarks).'),
     checkpoint_every: field(int({ min: 1 }), 1, 'Write a checkpoint every K epochs (and always at the end).'),
+    keep_checkpoints: field(int({ min: 1 }), 2, 'Checkpoints kept: RUN_DIR/checkpoint.bin is the newest, checkpoint.1.bin the one before, and so on. A resume takes the newest whose checksums hold and says which it skipped.'),
     log_every: field(int({ min: 1 }), 50, 'Log a training line every N steps.'),
     step_times: field(bool(), false, "Every rank writes each step's times (step, compute, communication, data, in ms) to RUN_DIR/steps/rank-<R>.jsonl, for benchmarks."),
     eval: field(bool(), true, 'Evaluate on the test split after every epoch.'),

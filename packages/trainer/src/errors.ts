@@ -12,6 +12,8 @@ const USER_ERRORS = new Set([
   'CollectiveError',
   'ProcessGroupEnvError',
   'CheckpointError',
+  'DiskWriteError',
+  'RunDirLockError',
   'RunError',
   'RangeError',
 ]);

@@ -3,3 +3,6 @@ export type { MethodName } from './methods/index.js';
 export type { EpochMetrics, StepTime } from './metrics.js';
 export { stepModel, type ModelSteps } from './step-model.js';
 export type { Batch } from './gradients.js';
+export { CheckpointWriter } from './checkpoint-writer.js';
+export { encodeCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
+export { modelVars } from './params.js';

@@ -1,7 +1,8 @@
 // Per-epoch lines in RUN_DIR/metrics.jsonl, the run's summary.json, and per-step times.
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StepSplit } from '@rwp/process-group';
+import { writeFailure, writeFileAtomic } from './durable-write.js';
 
 /** One line of RUN_DIR/metrics.jsonl: the contract with rwp-plot and the benchmarks. */
 export interface EpochMetrics {
@@ -26,7 +27,16 @@ export interface EpochMetrics {
 }
 
 export function appendMetrics(runDir: string, m: EpochMetrics): void {
-  appendFileSync(join(runDir, 'metrics.jsonl'), JSON.stringify(m) + '\n');
+  appendLines(join(runDir, 'metrics.jsonl'), JSON.stringify(m) + '\n', 'metrics');
+}
+
+/** An append that fails (a full disk) may leave part of a line: readers skip such lines. */
+function appendLines(path: string, text: string, what: string): void {
+  try {
+    appendFileSync(path, text);
+  } catch (e) {
+    throw writeFailure(e, what, path, Buffer.byteLength(text));
+  }
 }
 
 /** The lines of RUN_DIR/metrics.jsonl (none if it does not exist); a line cut short by a killed writer is left out. */
@@ -50,7 +60,7 @@ export function truncateMetrics(runDir: string, lastEpoch: number): void {
   const path = join(runDir, 'metrics.jsonl');
   if (!existsSync(path)) return;
   const kept = readMetrics(runDir).filter((m) => m.epoch <= lastEpoch);
-  writeFileSync(path, kept.map((m) => JSON.stringify(m) + '\n').join(''));
+  writeFileAtomic(path, [Buffer.from(kept.map((m) => JSON.stringify(m) + '\n').join(''))], 'metrics');
 }
 
 
@@ -93,9 +103,7 @@ export function stragglerMessage(epoch: number, s: { rank: number; ms: number; m
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  renameSync(tmp, path);
+  writeFileAtomic(path, [Buffer.from(JSON.stringify(value, null, 2) + '\n')], 'summary');
 }
 
 /** One line of RUN_DIR/steps/rank-<R>.jsonl. */
@@ -123,7 +131,7 @@ export class StepTimes {
   }
 
   flush(): void {
-    if (this.lines.length) appendFileSync(this.path, this.lines.join('\n') + '\n');
+    if (this.lines.length) appendLines(this.path, this.lines.join('\n') + '\n', 'step times');
     this.lines = [];
   }
 }

@@ -8,9 +8,10 @@ import { initBackend } from '@rwp/backend';
 import { connect, resolveProcessGroup, type Communicator } from '@rwp/collective';
 import { augmentKey, defaultDataWorkers, epochBatches, loadDataset, Prefetcher, type Augment, type Dataset } from '@rwp/data';
 import { buildModel } from '@rwp/models';
-import { commTimeoutFromEnv, launchedByRwp, threadsFromEnv } from '@rwp/process-group';
+import { commTimeoutFromEnv, launchedByRwp, lockRunDir, takeOverNote, threadsFromEnv, type RunDirLock } from '@rwp/process-group';
 import { configHash, type Config } from './config.js';
-import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
+import { readNewestCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
+import { CheckpointWriter } from './checkpoint-writer.js';
 import { evaluateBatch, type Batch } from './gradients.js';
 import { Stepper } from './stepper.js';
 import { emptyFisher, type TrainState } from './train-state.js';
@@ -131,7 +132,13 @@ export async function train(opts: TrainOptions): Promise<Summary> {
   mkdirSync(runDir, { recursive: true });
 
   const comm = await connect({ ...group, timeoutMs, logDir: join(runDir, 'logs') });
+  let lock: RunDirLock | null = null;
+  let writer: CheckpointWriter | null = null;
   try {
+    // Rank 0 writes the run directory's files and holds it, unless rwp-launch (which holds it) started this rank.
+    if (comm.rank === 0 && !launchedByRwp(opts.env)) lock = lockRunDir(runDir, 'rwp-train');
+    const tookOver = lock && takeOverNote(lock);
+    if (tookOver) log.warn(tookOver);
     const hash = configHash(config);
     const hashes = await comm.allgather(hash);
     const differing = hashes.map((h, r) => (h === hashes[0] ? -1 : r)).filter((r) => r >= 0);
@@ -191,13 +198,14 @@ export async function train(opts: TrainOptions): Promise<Summary> {
       : null;
     let last: { acc: number | null } = { acc: null };
     const logicalRanks = Array.from({ length: plan.batchesPerRank }, (_, i) => comm.rank * plan.batchesPerRank + i);
+    if (comm.rank === 0) writer = new CheckpointWriter(runDir, config.train.keep_checkpoints, 4 * (2 * trainable.size + buffers.size + state.fisher.length));
     const saveCheckpoint = async () => {
-      if (comm.rank !== 0) return;
+      if (!writer) return;
       const meta: CheckpointMeta = {
         pass, stepInPass, step: state.step, seed: config.seed, config, configHash: hash,
         wallSeconds: wallBefore + (performance.now() - started) / 1000, bestTestAcc: best, partial: { ...sums },
       };
-      writeCheckpoint(runDir, { meta, arrays: { weights: state.weights, momentum: state.momentum, buffers: await buffers.read(), fisher: state.fisher } });
+      await writer.save({ meta, arrays: { weights: state.weights, momentum: state.momentum, buffers: await buffers.read(), fisher: state.fisher } });
     };
 
     while (state.step < plan.totalSteps) {
@@ -221,6 +229,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
           batches,
         );
         for (const b of batches) prefetcher.recycle(b);
+        writer?.throwIfFailed();
         stepTimes?.add({ step: state.step, epoch: pass + 1, step_ms: performance.now() - s0 + dataMs, compute_ms: r.computeMs, comm_ms: r.commMs, data_ms: dataMs });
         stepInPass++;
         sums.steps++;
@@ -291,6 +300,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     await prefetcher.close();
     stepper.syncModel();
     stepper.close();
+    await writer?.close();
 
     const summary: Summary = {
       test_acc: last.acc,
@@ -317,6 +327,9 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     await comm.barrier();
     return summary;
   } finally {
+    // On the way out after an error, the write in flight still lands; the error that ended the run is the one reported.
+    await writer?.close().catch(() => undefined);
+    lock?.release();
     await comm.close();
   }
 }
@@ -338,12 +351,15 @@ async function checkInStep(state: TrainState, comm: Communicator): Promise<void>
 
 /** Rank 0 reads the checkpoint and sends it to every rank, so run dirs need not be shared. */
 async function restore(state: TrainState, runDir: string, config: Config, comm: Communicator, log: Logger): Promise<CheckpointMeta | null> {
-  const ckpt = comm.rank === 0 ? readCheckpoint(runDir) : null;
+  const found = comm.rank === 0 ? readNewestCheckpoint(runDir) : null;
+  const ckpt = found?.checkpoint ?? null;
   const meta = await comm.broadcastValue<CheckpointMeta | null>(comm.rank === 0 ? (ckpt?.meta ?? null) : undefined, 0);
   if (!meta) {
     log.info(`--resume: no checkpoint in ${runDir}; starting from the beginning`);
     return null;
   }
+  for (const s of found?.skipped ?? []) log.warn({ skipped: s.path }, `--resume: skipped ${s.path} (${s.reason}); moved it to ${s.path}.invalid; resuming from ${found!.path}`);
+  if (found && !found.verified) log.warn(`--resume: ${found.path} was written before checkpoints had checksums; loaded unverified`);
   const { train: t1, ...rest1 } = meta.config as Config;
   const { train: t2, ...rest2 } = config;
   if (JSON.stringify(rest1) !== JSON.stringify(rest2) || t1.epochs !== t2.epochs) {
@@ -368,6 +384,6 @@ async function restore(state: TrainState, runDir: string, config: Config, comm: 
   state.trainable.write(state.weights);
   state.buffers.write(buffers);
   state.step = meta.step;
-  log.info({ step: meta.step, epoch: meta.pass + 1 }, `resumed from step ${meta.step} (epoch ${meta.pass + 1}, step ${meta.stepInPass} of it)`);
+  log.info({ step: meta.step, epoch: meta.pass + 1 }, `resumed from step ${meta.step} (epoch ${meta.pass + 1}, step ${meta.stepInPass} of it)${found ? ` of ${found.path}` : ''}`);
   return meta;
 }
