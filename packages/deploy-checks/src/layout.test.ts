@@ -65,3 +65,16 @@ test('launcher: settings/ and output/ import no other folder; no folder imports 
   );
   assert.deepEqual(wrong, []);
 });
+
+test('tests are built apart from what ships: each tsconfig.json leaves them out, each tsconfig.test.json builds them with the same references', () => {
+  const dirs = [...readdirSync(PACKAGES).filter((p) => p !== 'test-support').map((p) => join(PACKAGES, p)), repoPath('benchmarks')];
+  const read = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as { exclude?: string[]; references?: { path: string }[]; compilerOptions: { outDir: string } };
+  for (const dir of dirs) {
+    const main = read(join(dir, 'tsconfig.json'));
+    const tests = read(join(dir, 'tsconfig.test.json'));
+    assert.deepEqual(main.exclude, ['src/**/*.test.ts', 'src/**/*.slow-test.ts', 'src/testing'], dir);
+    assert.equal(tests.compilerOptions.outDir, 'test-dist', dir);
+    const paths = (c: { references?: { path: string }[] }) => (c.references ?? []).map((r) => r.path).filter((p) => !p.endsWith('test-support'));
+    assert.deepEqual(paths(tests), paths(main), `${dir}/tsconfig.test.json references what tsconfig.json does`);
+  }
+});
