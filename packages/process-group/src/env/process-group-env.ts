@@ -3,12 +3,17 @@ import { DEFAULT_MASTER_PORT, DEFAULT_TIMEOUT_MS, type Identity, type ProcessGro
 import { checkBelow, readInt, readPort, readString } from './env-values.js';
 import { resolveKubernetes } from './kubernetes-env.js';
 import { resolveLauncher } from './launcher-env.js';
+import { OPEN_MPI_RANK, resolveOpenMpi } from './mpi-env.js';
 import { resolveSlurm } from './slurm-env.js';
+import { resolveTorchrun, underTorchrunAgent } from './torchrun-env.js';
+import { refuseUnknownLaunch } from './unknown-launcher.js';
 
 /**
- * Identity of this process in the group, from (in order) our launcher's torchrun-style variables,
- * Slurm srun, a Kubernetes indexed Job, or else a single process. Throws ProcessGroupEnvError
- * naming the variable when a value is malformed or inconsistent.
+ * Identity of this process in the group, from (in order) our launcher's torchrun-style variables
+ * (or torchrun's agent), Open MPI's mpirun, Slurm srun, a Kubernetes indexed Job, or else a single
+ * process. Open MPI's variables come before Slurm's because mpirun inside an allocation inherits
+ * the batch script's SLURM_*. Throws ProcessGroupEnvError naming the variable when a value is
+ * malformed or inconsistent, or when another launcher started several processes.
  */
 export function resolveProcessGroup(env: NodeJS.ProcessEnv = process.env): ProcessGroupEnv {
   const identity = resolveIdentity(env);
@@ -17,13 +22,15 @@ export function resolveProcessGroup(env: NodeJS.ProcessEnv = process.env): Proce
 }
 
 function resolveIdentity(env: NodeJS.ProcessEnv): Identity {
-  if (readString(env, 'RANK') !== undefined) return resolveLauncher(env);
+  if (readString(env, 'RANK') !== undefined) return underTorchrunAgent(env) ? resolveTorchrun(env) : resolveLauncher(env);
+  if (readString(env, OPEN_MPI_RANK) !== undefined) return resolveOpenMpi(env);
   if (readString(env, 'SLURM_PROCID') !== undefined) return resolveSlurm(env);
   if (readString(env, 'JOB_COMPLETION_INDEX') !== undefined) return resolveKubernetes(env);
   const worldSize = readInt(env, 'WORLD_SIZE', 1) ?? 1;
   if (worldSize > 1) {
     throw new ProcessGroupEnvError('RANK', `is not set but WORLD_SIZE=${worldSize}; set RANK (or run under rwp-launch, srun or an indexed Job)`);
   }
+  refuseUnknownLaunch(env);
   return {
     rank: 0,
     worldSize: 1,
@@ -46,6 +53,8 @@ function readTransport(env: NodeJS.ProcessEnv): Transport {
 function checkIdentity(id: Identity): void {
   const names = {
     launcher: ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE'],
+    torchrun: ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE'],
+    mpi: [OPEN_MPI_RANK, 'OMPI_COMM_WORLD_SIZE', 'OMPI_COMM_WORLD_LOCAL_RANK', 'OMPI_COMM_WORLD_LOCAL_SIZE'],
     slurm: ['SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_LOCALID', 'SLURM_TASKS_PER_NODE'],
     kubernetes: ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'RWP_NPROC_PER_POD'],
     single: ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE'],
