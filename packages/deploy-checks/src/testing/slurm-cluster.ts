@@ -12,6 +12,7 @@ import { freePort, isRunning } from '@rwp/process-group';
 
 const PROGRAMS = ['munged', 'slurmctld', 'slurmd', 'srun', 'sbatch', 'squeue', 'scancel', 'scontrol'];
 const PACKAGES = 'munge slurmctld slurmd slurm-client';
+const STAND_IN_DEVICES = ['/dev/null', '/dev/zero'];
 
 /** A node: its Slurm name, the address slurmctld reaches it at, and the command prefix its slurmd runs under. */
 export interface SlurmNode {
@@ -147,7 +148,9 @@ function writeConfig(dir: string, nodes: SlurmNode[], o: { controllerAddr: strin
   ];
   mkdirSync(join(dir, 'state'));
   writeFileSync(join(dir, 'slurm.conf'), `${conf.join('\n')}\n`);
-  if (o.gpus > 0) writeFileSync(join(dir, 'gres.conf'), `AutoDetect=off\nName=gpu Count=${o.gpus}\n`);
+  // slurmd counts a GPU only with a device file: harmless character devices stand in.
+  if (o.gpus > STAND_IN_DEVICES.length) throw new Error(`at most ${STAND_IN_DEVICES.length} GPUs a node`);
+  if (o.gpus > 0) writeFileSync(join(dir, 'gres.conf'), `AutoDetect=off\n${STAND_IN_DEVICES.slice(0, o.gpus).map((f) => `Name=gpu File=${f}`).join('\n')}\n`);
 }
 
 function idleNodes(c: SlurmCluster, wrapper: string[]): number {
