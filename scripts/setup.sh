@@ -9,8 +9,13 @@ cd "$(dirname "$0")/.."
 # libvulkan1, libvulkan-dev: the Vulkan loader, and the headers of the layer that gives each
 # WebGPU worker its own GPU; chromium (installed without its recommends): SwiftShader's Vulkan
 # driver, a WebGPU adapter on a machine without a GPU.
+# The cluster launchers the tests run for real (docs/deployment.md), all without their recommends:
+# munge, slurmctld, slurmd, slurm-client: a Slurm controller and node daemons for srun and sbatch
+# (recommends would add ~35 packages of unused Slurm plugins: HDF5, InfluxDB, IPMI, ROCm, ...);
+# openmpi-bin, libopenmpi-dev: Open MPI's mpirun (recommends add gfortran's coarray libraries);
+# python3-torch: torchrun's agent. Together ~930 MB and ~3.5 min here, most of it PyTorch.
 APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 iproute2 fonts-dejavu-core libvulkan1 libvulkan-dev)
-APT_NO_RECOMMENDS=(chromium)
+APT_NO_RECOMMENDS=(chromium munge slurmctld slurmd slurm-client openmpi-bin libopenmpi-dev python3-torch)
 missing=()
 lean=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
