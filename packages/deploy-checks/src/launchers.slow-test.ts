@@ -2,12 +2,13 @@
 // each group trains to the very weights of rwp-launch on the same config, and a killed rank is
 // named, ends the run non-zero and leaves nothing running.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import { freePort } from '@rwp/process-group';
 import { scratchDir } from './scratch-dir.js';
+import { cannotSimulateHosts, simulatedHosts } from './testing/simulated-hosts.js';
 import { assertTwoRanksFrom, launchReference, ONE_THREAD, rankToKill, ranksOf, start, succeed, TRAIN, waitFor, weights, writeConfig } from './testing/train-runs.js';
 
 const MPIRUN = '/usr/bin/mpirun';
@@ -57,6 +58,32 @@ test('a rank of mpirun killed: mpirun names it, exits non-zero, no rank is left'
   assert.match(run.output(), /rank 1 with PID \d+ on node \S+ exited on signal 9 \(Killed\)/);
   await nothingLeft(runDir);
 });
+
+test('mpirun -np 2 across two simulated hosts (rsh agent into their namespaces): the weights of rwp-launch --nproc 2 on one host, bitwise', { ...LONG, skip: NO_MPI ?? cannotSimulateHosts() }, async (t) => {
+  const dir = scratchDir(t);
+  const config = writeConfig(dir);
+  const reference = await launchReference(t, config, join(dir, 'launch'), 2);
+  const hosts = simulatedHosts(t, dir);
+  // mpirun starts its daemon on the other host through an rsh agent ("AGENT HOST COMMAND"), ssh on
+  // a cluster; here a script that enters that host's namespaces.
+  const agent = join(dir, 'rsh-agent.sh');
+  const cases = hosts.names.map((name, i) => `  ${name}) exec ${hosts.on(i).map(shellQuote).join(' ')} sh -c "$*" ;;`).join('\n');
+  writeFileSync(agent, `#!/bin/sh\nhost=$1; shift\ncase $host in\n${cases}\nesac\nexit 1\n`, { mode: 0o755 });
+  const hostfile = join(dir, 'hostfile');
+  writeFileSync(hostfile, hosts.names.map((n) => `${n} slots=1\n`).join(''));
+  const runDir = join(dir, 'mpi');
+  const run = start(
+    t,
+    [...hosts.on(0), MPIRUN, '--hostfile', hostfile, '-np', '2', '--mca', 'plm_rsh_agent', agent, '-x', 'RWP_THREADS', '-x', 'OMP_NUM_THREADS', '-x', 'MASTER_ADDR', '-x', 'PATH', process.execPath, TRAIN, config, '--run-dir', runDir],
+    { ...MPI_ENV, MASTER_ADDR: hosts.names[0] },
+  );
+  assertTwoRanksFrom(await succeed(run, 'mpirun'), 'mpi');
+  assert.ok(weights(runDir).equals(reference), 'the weights under mpirun on two hosts differ from those on one host');
+});
+
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
 
 test("torchrun's agent with 2 workers: rwp forms its group beside the agent's store, the weights of rwp-launch --nproc 2, bitwise", { ...LONG, skip: NO_TORCH }, async (t) => {
   const dir = scratchDir(t);

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProcessGroupEnvError, resolveProcessGroup } from '../index.js';
 
-const MPIRUN = { OMPI_COMM_WORLD_RANK: '3', OMPI_COMM_WORLD_SIZE: '4', OMPI_COMM_WORLD_LOCAL_RANK: '1', OMPI_COMM_WORLD_LOCAL_SIZE: '2', OMPI_COMM_WORLD_NODE_RANK: '1', OMPI_MCA_ess_base_jobid: '2887516161' };
+const MPIRUN = { OMPI_COMM_WORLD_RANK: '3', OMPI_COMM_WORLD_SIZE: '4', OMPI_COMM_WORLD_LOCAL_RANK: '1', OMPI_COMM_WORLD_LOCAL_SIZE: '2', OMPI_MCA_ess_base_jobid: '2887516161' };
 
 test("mpirun's variables give rank, local rank and node; MASTER_ADDR and MASTER_PORT as torchrun users set them", () => {
   const pg = resolveProcessGroup({ ...MPIRUN, MASTER_ADDR: 'node0', MASTER_PORT: '29400' });

@@ -1,5 +1,5 @@
 import { DEFAULT_MASTER_PORT, type Identity } from '../process-group.js';
-import { checkBelow, readInt, readPort, readString, requireInt } from './env-values.js';
+import { checkBelow, readPort, readString, requireInt } from './env-values.js';
 import { masterAddrFor } from './master-addr.js';
 
 /** Set by Open MPI's mpirun (and by srun --mpi=pmix into Open MPI programs) for every process. */
@@ -23,7 +23,8 @@ export function resolveOpenMpi(env: NodeJS.ProcessEnv): Identity {
     worldSize,
     localRank,
     localWorldSize,
-    nodeRank: readInt(env, 'OMPI_COMM_WORLD_NODE_RANK') ?? Math.floor(rank / localWorldSize),
+    // mpirun places ranks node by node by default (OMPI_COMM_WORLD_NODE_RANK is a rank within the node, not the node).
+    nodeRank: Math.floor(rank / localWorldSize),
     masterAddr: masterAddrFor(env, oneHost ? 1 : worldSize, 'Open MPI (ranks on several hosts)'),
     masterPort: readPort(env, 'MASTER_PORT') ?? DEFAULT_MASTER_PORT,
     runId: readString(env, 'RWP_RUN_ID') ?? (jobId === undefined ? 'mpi' : `mpi-${jobId}`),
