@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestContext } from 'node:test';
 import { freePort, isRunning } from '@rwp/process-group';
 
-const PROGRAMS = ['munged', 'slurmctld', 'slurmd', 'srun', 'sbatch', 'squeue', 'scancel', 'scontrol'];
+const PROGRAMS = ['munged', 'slurmctld', 'slurmd', 'srun', 'sbatch', 'sinfo', 'scancel', 'scontrol'];
 const PACKAGES = 'munge slurmctld slurmd slurm-client';
 const STAND_IN_DEVICES = ['/dev/null', '/dev/zero'];
 

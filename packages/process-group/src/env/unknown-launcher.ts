@@ -3,9 +3,9 @@ import { readInt } from './env-values.js';
 
 /**
  * World sizes (and ranks) other launchers set that rwp does not read: MPICH's and Intel MPI's
- * Hydra (PMI_*), MVAPICH2 (MV2_COMM_WORLD_*), PMIx launchers (PMIX_RANK) and Open MPI's
- * universe when the ranks themselves are missing. A process that sees one of these above its
- * single-process value is one of many, and must not train alone as a world of one.
+ * Hydra (PMI_*, MPI_LOCALNRANKS), MVAPICH2 (MV2_COMM_WORLD_*) and PMIx launchers (PMIX_RANK). A
+ * process that sees one of these above its single-process value is one of many, and must not
+ * train alone as a world of one.
  */
 const SIZES = ['PMI_SIZE', 'MV2_COMM_WORLD_SIZE', 'MPI_LOCALNRANKS'];
 const RANKS = ['PMI_RANK', 'MV2_COMM_WORLD_RANK', 'PMIX_RANK'];
