@@ -3,8 +3,9 @@
 # from the network: the adapter Dawn finds; ms per training step on webgpu for the small cnn and
 # the CIFAR ResNet-18 at batch 128, beside the same step in PyTorch on CUDA when python3 has a
 # torch that sees a GPU; then SGD, SAM and RWP (in sequence, and in parallel on 2 ranks sharing
-# this one GPU) through the real rwp-train and rwp-launch. Everything lands in OUT (default
-# benchmarks/results/gpu-check-<time>/): gpu-check.json and the table printed at the end.
+# this one GPU) through the real rwp-train and rwp-launch; and the CPU a waiting webgpu process
+# burns. Everything lands in OUT (default benchmarks/results/gpu-check-<time>/): gpu-check.json
+# and the table printed at the end.
 #
 #   benchmarks/gpu-check.sh [OUT]        (after scripts/setup.sh or with node_modules and dist/ copied in)
 #
@@ -39,6 +40,9 @@ else
 fi
 timeout 300 $node benchmarks/dist/compute.js --backend webgpu --models cnn,resnet18 --batch "$batch" --seconds "$seconds" "${reference[@]}" --json \
   | tee "$out/compute.jsonl"
+
+echo "== CPU of a waiting webgpu process (Dawn's binding was seen spinning ~1.1 cores on NVIDIA)"
+timeout 60 $node benchmarks/dist/webgpu-idle.js --seconds 5 --json | tee "$out/webgpu-idle.jsonl"
 
 echo "== SGD, SAM and RWP on webgpu, one GPU (parallel RWP: 2 ranks share it)"
 timeout 200 $node benchmarks/dist/optimizers.js --backend webgpu --model cnn --dataset synthetic --batch "$batch" \

@@ -4,17 +4,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# dataset-fashion-mnist: the real data set; libdnnl-dev: oneDNN for the native CPU kernels;
-# iproute2: network namespaces for the two-host test; fonts-dejavu-core: the font of the benchmark charts.
-# libvulkan1, libvulkan-dev: the Vulkan loader, and the headers of the layer that gives each
-# WebGPU worker its own GPU; chromium (installed without its recommends): SwiftShader's Vulkan
-# driver, a WebGPU adapter on a machine without a GPU.
-# The cluster launchers the tests run for real (docs/deployment.md), all without their recommends:
-# munge, slurmctld, slurmd, slurm-client: a Slurm controller and node daemons for srun and sbatch
-# (recommends would add ~35 packages of unused Slurm plugins: HDF5, InfluxDB, IPMI, ROCm, ...);
-# openmpi-bin, libopenmpi-dev: Open MPI's mpirun (recommends add gfortran's coarray libraries);
-# python3-torch: torchrun's agent. Together ~930 MB and ~3.5 min here, most of it PyTorch.
-APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 iproute2 fonts-dejavu-core libvulkan1 libvulkan-dev)
+# Each package, and why; installed with their Recommends unless listed in APT_NO_RECOMMENDS:
+# - dataset-fashion-mnist: the real data set of the main job and the tests;
+# - libdnnl-dev: oneDNN for the native CPU kernels (recommends OpenCL headers: harmless);
+# - g++, make, python3: the native addons' build;
+# - iproute2: network namespaces for the two-host tests; fonts-dejavu-core: the benchmark charts' font;
+# - libvulkan1, libvulkan-dev: the Vulkan loader, and the headers of the layer that gives each
+#   WebGPU worker its own GPU;
+# - mesa-vulkan-drivers: named on purpose (libvulkan1 recommends it, and most hosts, GPU hosts
+#   too, have it): lavapipe, which Dawn refuses, the Intel and Radeon drivers, and mesa's implicit
+#   device-select layer. The tests check that `auto`, the GPU index and a worker's stderr are
+#   right beside them, so every machine that runs the suite has them;
+# - chromium, without its Recommends (a desktop's worth of packages): SwiftShader's Vulkan driver,
+#   the WebGPU adapter on a machine without a GPU;
+# - the cluster launchers the tests run for real (docs/deployment.md), without their Recommends:
+#   munge, slurmctld, slurmd, slurm-client: a Slurm controller and node daemons for srun and
+#   sbatch (Recommends would add ~35 packages of unused Slurm plugins: HDF5, InfluxDB, IPMI, ROCm);
+#   openmpi-bin, libopenmpi-dev: Open MPI's mpirun (Recommends add gfortran's coarray libraries);
+#   python3-torch: torchrun's agent. Together ~930 MB and ~3.5 min here, most of it PyTorch.
+APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 iproute2 fonts-dejavu-core libvulkan1 libvulkan-dev mesa-vulkan-drivers)
 APT_NO_RECOMMENDS=(chromium munge slurmctld slurmd slurm-client openmpi-bin libopenmpi-dev python3-torch)
 missing=()
 lean=()

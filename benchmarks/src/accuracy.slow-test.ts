@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { readPngChart, readSvgChart } from '@rwp/report/testing';
+import { readPngChart, readSvgChart } from '@rwp/test-support';
 
 const BENCH = fileURLToPath(new URL('./accuracy.js', import.meta.url));
 const PLOT = fileURLToPath(new URL('../../packages/report/dist/cli.js', import.meta.url));

@@ -1,6 +1,7 @@
 // One rank of the allreduce benchmark, started by allreduce.ts with the group in its environment.
 // Rank 0 prints one JSON AllreduceResult per size on stdout.
 import { connect, DEFAULT_CHUNK_BYTES, resolveProcessGroup } from '@rwp/collective';
+import { rankForLogs } from '@rwp/process-group';
 import { defaultIters, type AllreduceResult } from './allreduce-args.js';
 
 const WARMUP = 3;
@@ -99,6 +100,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`allreduce benchmark rank ${process.env.RANK}: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`allreduce benchmark rank ${rankForLogs()}: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

@@ -13,9 +13,10 @@
 // on CUDA the same way). --profile adds, for native, where a step's time goes by kernel
 // (compute-profile.ts). --json prints one object per model and backend. webgpu prints its
 // adapter first; on a software adapter (SwiftShader) its numbers say nothing about speed.
-// --trainer also times rwp's own SGD step (@rwp/trainer's trainerSgdStep: the batch uploaded
-// each step, the flat gradient read back, momentum and weight decay on the host, the weights
-// written) on a second copy of the model, in rounds alternating with the bare loop: its row
+// webgpu rows also count what one step asks of the GPU (gpu_calls: dispatches, submits,
+// uploads, readbacks, copies). --trainer also times rwp's own SGD step (@rwp/trainer's stepModel
+// with sgd: the batch uploaded each step, the flat gradient read back, momentum and weight decay
+// on the host, the weights written) on a second copy of the model, in rounds alternating with the bare loop: its row
 // (loop "trainer") says how much the trainer adds to its kernels under the same load.
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
@@ -23,11 +24,11 @@ import '@tensorflow/tfjs-backend-cpu';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { registerNativeBackend } from '@rwp/native';
 import { registerWasmConvFilterGrad } from '@rwp/wasm';
-import { describeAdapter, startWebgpu } from '@rwp/webgpu';
+import { countGpuCalls, describeAdapter, startWebgpu, type GpuCallCounts } from '@rwp/webgpu';
 import { MODELS, type ModelCase, type ModelName, buildModel } from './compute-models.js';
 import { profileSteps } from './compute-profile.js';
 import { PyTorch } from './compute-pytorch.js';
-import { trainerSgdStep, type Batch } from '@rwp/trainer';
+import { stepModel, type Batch } from '@rwp/trainer';
 import { streamFor } from '@rwp/random';
 
 const BACKENDS = ['native', 'wasm', 'cpu', 'webgpu'] as const;
@@ -46,6 +47,8 @@ interface Row {
   images_per_s: number;
   /** The trainer's row: its step over the bare loop's, timed in alternating rounds. */
   x_tfjs?: number;
+  /** webgpu: what one step asks of the GPU (dispatches, submits, uploads, readbacks, copies). */
+  gpu_calls?: GpuCallCounts;
 }
 
 const ROUNDS = 5;
@@ -152,6 +155,12 @@ function trainer(model: LayersModel, m: ModelCase): { step: () => Promise<void>;
   };
 }
 
+/** The trainer's SGD step on `model`, the same batch every step. */
+async function sgdSteps(model: LayersModel, batch: Batch, classes: number): Promise<{ step: () => Promise<void>; close: () => Promise<void> }> {
+  const steps = await stepModel(model, { name: 'sgd' }, classes);
+  return { step: () => steps.step([batch]), close: steps.close };
+}
+
 /** A fixed batch on the host, as the trainer's data pipeline hands it over. */
 function hostBatch(m: ModelCase): Batch {
   const x = streamFor(1, 'compute-batch').fillNormal(new Float32Array(m.batch * m.inputShape[0] * m.inputShape[1] * m.inputShape[2]));
@@ -191,7 +200,8 @@ function report(row: Row, reference?: number): void {
   }
   const ratio =
     (reference && row.backend !== 'pytorch' ? `  ${(reference / row.step_ms).toFixed(2)}x PyTorch` : '') +
-    (row.x_tfjs !== undefined ? `  ${row.x_tfjs.toFixed(2)}x the bare tfjs loop` : '');
+    (row.x_tfjs !== undefined ? `  ${row.x_tfjs.toFixed(2)}x the bare tfjs loop` : '') +
+    (row.gpu_calls ? `  a step: ${row.gpu_calls.dispatches} dispatches, ${row.gpu_calls.submits} submits, ${row.gpu_calls.writes} uploads, ${row.gpu_calls.reads} readbacks` : '');
   const name = row.backend === 'pytorch' && row.device === 'cuda' ? 'pytorch-cuda' : row.loop === 'trainer' ? `${row.backend}/trainer` : row.backend;
   log(
     `${row.model.padEnd(9)} ${name.padEnd(14)} batch ${String(row.batch).padStart(3)}  ${row.threads} thr ` +
@@ -229,7 +239,7 @@ async function main(): Promise<void> {
         const { step, dispose } = trainer(model, m);
         await warmUp(step);
         const rwpModel = opts.trainer ? buildModel(m) : null;
-        const rwp = rwpModel ? await trainerSgdStep(rwpModel, hostBatch(m), m.classes) : null;
+        const rwp = rwpModel ? await sgdSteps(rwpModel, hostBatch(m), m.classes) : null;
         if (rwp) await warmUp(rwp.step);
         const paired = b === pairedWith && typeof pytorch !== 'string' ? pytorch : null;
         const rounds = paired || rwp ? ROUNDS : 1;
@@ -246,9 +256,10 @@ async function main(): Promise<void> {
             perRound.push(median(u) / median(t));
           }
         }
-        rows.push(row(m, b, times));
+        const calls = (run: () => Promise<void>) => (b === 'webgpu' ? countGpuCalls(run).then((gpu_calls) => ({ gpu_calls })) : {});
+        rows.push({ ...row(m, b, times), ...(await calls(step)) });
         if (rwp) {
-          rows.push({ ...row(m, b, rwpTimes), loop: 'trainer', x_tfjs: median(perRound) });
+          rows.push({ ...row(m, b, rwpTimes), loop: 'trainer', x_tfjs: median(perRound), ...(await calls(rwp.step)) });
           await rwp.close();
           rwpModel!.dispose();
         }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { readPngChart, readSvgChart } from '@rwp/report/testing';
+import { readPngChart, readSvgChart } from '@rwp/test-support';
 import type { MethodResult } from './optimizers-results.js';
 import { pytorchUnavailable } from './optimizers-pytorch.js';
 

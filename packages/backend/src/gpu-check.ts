@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { cudaDevicesFromEnv } from '@rwp/process-group';
 import { firstLine } from './optional-module.js';
 
 const execFileAsync = promisify(execFile);
@@ -12,9 +13,10 @@ export interface GpuCheck {
 /**
  * Whether this worker may use a GPU. The launcher sets CUDA_VISIBLE_DEVICES per worker; an empty
  * value (or -1) hides every GPU, which CUDA honours, so nvidia-smi (which ignores it) is not asked.
+ * `env`: the environment to check and run nvidia-smi in; default this process's.
  */
-export async function checkGpu(env: NodeJS.ProcessEnv = process.env, command = 'nvidia-smi'): Promise<GpuCheck> {
-  const devices = env.CUDA_VISIBLE_DEVICES;
+export async function checkGpu(env?: NodeJS.ProcessEnv, command = 'nvidia-smi'): Promise<GpuCheck> {
+  const devices = cudaDevicesFromEnv(env);
   if (devices !== undefined && (devices.trim() === '' || devices.trim() === '-1')) {
     return { visible: false, detail: `no GPU visible (CUDA_VISIBLE_DEVICES="${devices}")` };
   }

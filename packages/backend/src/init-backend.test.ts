@@ -16,14 +16,17 @@ function collect(): { lines: string[]; log: (msg: string) => void } {
 
 const skippedHere = { skip: skipWithTensorflow };
 
+// No Vulkan driver for this process, whatever the machine has (webgpu-backend.test.ts covers
+// SwiftShader, mesa's drivers and their mixes, each in a process of its own).
+process.env.VK_ICD_FILENAMES = '/nonexistent/icd.json';
+
 test('auto picks the native kernels when @rwp/native loads, else wasm, naming each option skipped', skippedHere, async () => {
   const { lines, log } = collect();
   const choice = await initBackend({ backend: 'auto', log });
   assert.ok(choice.name === 'native' || choice.name === 'wasm', choice.name);
   assert.equal(choice.tfBackend, tf.getBackend());
-  // WebGPU is tried second; this test's process has no hardware adapter (webgpu-backend.test.ts
-  // covers SwiftShader, which auto must skip too).
-  assert.match(choice.reason, /^auto: @tensorflow\/tfjs-node-gpu [^;]+; webgpu [^;]+; @tensorflow\/tfjs-node [^;]+; /);
+  // WebGPU is tried second.
+  assert.match(choice.reason, /^auto: @tensorflow\/tfjs-node-gpu [^;]+; webgpu not tried: no Vulkan driver is installed; @tensorflow\/tfjs-node [^;]+; /);
   if (choice.name === 'wasm') {
     assert.match(choice.reason, /; @rwp\/native [^;]+; wasm \((no )?SIMD, 1 thread\)$/);
     assert.equal(choice.threads, 1);

@@ -1,3 +1,4 @@
+import { cudaDevicesFromEnv } from '@rwp/process-group';
 import { explain, failed, type Attempt, type Failed, type Loaded } from './attempt.js';
 import { checkBackendName, checkThreads, type BackendName } from './backend-names.js';
 import { checkGpu } from './gpu-check.js';
@@ -37,7 +38,7 @@ async function chooseExplicit(name: BackendChoice['name'], threads: number, log:
     const a = await loadTensorflow(GPU_PACKAGE);
     if (!a.ok) return refuse(explain(a));
     if (!a.onGpu) {
-      const devices = process.env.CUDA_VISIBLE_DEVICES;
+      const devices = cudaDevicesFromEnv();
       const shown = devices === undefined ? 'unset' : `"${devices}"`;
       const needs = 'needs CUDA 11.2 and cuDNN 8.1 libraries';
       return refuse(`${GPU_PACKAGE} loaded, but TensorFlow found no GPU (CUDA_VISIBLE_DEVICES ${shown}; ${needs})`);

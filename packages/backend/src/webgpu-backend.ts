@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gpuFromEnv, rankForLogs } from '@rwp/process-group';
 import { failed, type Failed, type Loaded } from './attempt.js';
 import { firstLine, importOptional } from './optional-module.js';
 
@@ -18,8 +19,7 @@ export async function loadWebgpu(allowSoftware: boolean, log: (msg: string) => v
   if (!allowSoftware && webgpu.vulkanDrivers().length === 0) return failed('webgpu', 'not tried: no Vulkan driver is installed');
   let started;
   try {
-    const who = process.env.RANK === undefined ? undefined : `rank ${process.env.RANK}`;
-    started = await webgpu.startWebgpu({ allowSoftware, log, device: process.env.RWP_GPU || undefined, who });
+    started = await webgpu.startWebgpu({ allowSoftware, log, device: gpuFromEnv(), who: `rank ${rankForLogs()}` });
   } catch (err) {
     return failed('webgpu', `failed to start: ${firstLine(err)}`);
   }

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { freePort } from '@rwp/process-group';
 import { shmPrefixFor } from '@rwp/shm';
 import { CollectiveError, connect, type Communicator } from './index.js';
-import { ipcDirFor } from './ring/ipc-dir.js';
+import { ipcDirFor } from './transport/ipc-dir.js';
 
 /** This run's names still in /dev/shm. */
 function leftInShm(runId: string, port: number): string[] {
@@ -47,6 +47,7 @@ test('bad options are RangeErrors naming the option', { timeout: 30_000 }, async
   await assert.rejects(connect({ ...base, runId: '' }), /runId/);
   await assert.rejects(connect({ ...base, chunkBytes: 6 }), /chunkBytes must be a multiple of 4/);
   await assert.rejects(connect({ ...base, timeoutMs: 0 }), /timeoutMs/);
+  await assert.rejects(connect({ ...base, backend: 'mpi' }), /backend must be one of "ring", got "mpi"/);
 });
 
 test('a taken MASTER_PORT is a clear error, not a hang', { timeout: 30_000 }, async () => {

@@ -1,8 +1,9 @@
-import { dataPortsFromEnv, DEFAULT_TIMEOUT_MS, jobTokenFromEnv } from '@rwp/process-group';
+import { dataPortsFromEnv, DEFAULT_TIMEOUT_MS, hostAddrFromEnv, jobTokenFromEnv, sharedMemoryAllowed } from '@rwp/process-group';
 import { sharedMemory, sharedMemoryMissing, shmPrefixFor, type SharedMemory } from '@rwp/shm';
-import type { Communicator, CommunicatorOptions } from './api.js';
+import type { Communicator, CommunicatorOptions } from './base/api.js';
+import { BACKENDS, DEFAULT_BACKEND, isBackendName } from './group/backends.js';
 import { GroupCommunicator } from './group/group-communicator.js';
-import { ipcDirFor, ipcPathFor } from './ring/ipc-dir.js';
+import { ipcDirFor, ipcPathFor } from './transport/ipc-dir.js';
 import { LocalCommunicator } from './group/local-communicator.js';
 
 /**
@@ -30,13 +31,15 @@ export async function connect(opts: CommunicatorOptions): Promise<Communicator> 
     transport,
     masterAddr: opts.masterAddr,
     masterPort: opts.masterPort,
-    hostAddr: opts.hostAddr ?? process.env.RWP_HOST_ADDR,
+    hostAddr: opts.hostAddr ?? hostAddrFromEnv(),
     dataPorts: opts.dataPorts === undefined ? dataPortsFromEnv() : opts.dataPorts,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    backend: opts.backend !== undefined && isBackendName(opts.backend) ? opts.backend : DEFAULT_BACKEND,
     ipc: transport === 'ipc' ? { dir: ipcDir, path: ipcPathFor(ipcDir, opts.rank) } : null,
     shm: sharedMemoryFor(opts, transport),
     token: opts.jobToken === undefined ? jobTokenFromEnv() : opts.jobToken,
+    logDir: opts.logDir ?? null,
     warn: opts.onWarning ?? warnOnStderr,
   });
   await comm.establish();
@@ -45,7 +48,7 @@ export async function connect(opts: CommunicatorOptions): Promise<Communicator> 
 
 /** Shared memory for allreduce where asked for (ipc, RWP_SHM not 0) and the addon is built. */
 function sharedMemoryFor(opts: CommunicatorOptions, transport: string): { api: SharedMemory; prefix: string } | null {
-  if (transport !== 'ipc' || !(opts.sharedMemory ?? process.env.RWP_SHM !== '0')) return null;
+  if (transport !== 'ipc' || !(opts.sharedMemory ?? sharedMemoryAllowed())) return null;
   const api = sharedMemory();
   if (api === null) {
     if (opts.rank === 0) (opts.onWarning ?? warnOnStderr)(`allreduce goes over unix sockets: ${sharedMemoryMissing()}`);
@@ -72,6 +75,9 @@ function checkOptions(o: CommunicatorOptions): void {
   if (typeof o.runId !== 'string' || o.runId === '') throw new RangeError('connect: runId must be a non-empty string');
   if (o.transport !== undefined && o.transport !== 'ipc' && o.transport !== 'tcp') {
     throw new RangeError(`connect: transport must be "ipc" or "tcp", got "${String(o.transport)}"`);
+  }
+  if (o.backend !== undefined && !isBackendName(o.backend)) {
+    throw new RangeError(`connect: backend must be one of ${Object.keys(BACKENDS).map((n) => `"${n}"`).join(', ')}, got "${String(o.backend)}"`);
   }
   if (o.timeoutMs !== undefined) int('timeoutMs', o.timeoutMs, 1);
   if (o.chunkBytes !== undefined) {

@@ -1,5 +1,5 @@
-export type { Communicator, CommunicatorOptions, ReduceOp } from './api.js';
+export type { Communicator, CommunicatorOptions, ReduceOp } from './base/api.js';
 export { connect, DEFAULT_CHUNK_BYTES } from './connect.js';
-export { CollectiveError } from './errors.js';
+export { CollectiveError } from './base/errors.js';
 // connect takes what resolveProcessGroup gives: a worker needs only this package.
 export { resolveProcessGroup, ProcessGroupEnvError, type ProcessGroupEnv, type Transport } from '@rwp/process-group';

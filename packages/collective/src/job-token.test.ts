@@ -5,9 +5,10 @@ import assert from 'node:assert/strict';
 import { connect as netConnect } from 'node:net';
 import { freePort, newNonce, runIdHash } from '@rwp/process-group';
 import { CollectiveError, connect, type Communicator } from './index.js';
-import { encodeHeader, FrameKind } from './ring/frame.js';
-import { authFrame } from './ring/link-auth.js';
-import { linkHeader, RingLinks, type LinkIdentity } from './ring/ring-links.js';
+import { encodeHeader, FrameKind } from './transport/frame.js';
+import { authFrame } from './transport/link-auth.js';
+import { linkHeader, type LinkIdentity } from './transport/link-identity.js';
+import { RingLinks } from './transport/ring-links.js';
 
 function refused(message: RegExp) {
   return (e: unknown) => {

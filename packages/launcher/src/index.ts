@@ -1,3 +1,3 @@
 export { launch, type LaunchResult } from './launch.js';
 export { LaunchError } from './errors.js';
-export type { LaunchOptions } from './options.js';
+export type { LaunchOptions } from './settings/options.js';

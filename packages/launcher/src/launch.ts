@@ -4,18 +4,18 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { DEFAULT_TIMEOUT_MS } from '@rwp/process-group';
 import { removeRunRegions } from '@rwp/shm';
-import { LocalAttempts, type Attempts, type Next } from './attempts.js';
-import { createCombinedOutput } from './combined-output.js';
+import { LocalAttempts, type Attempts, type Next } from './nodes/attempts.js';
+import { createCombinedOutput } from './output/combined-output.js';
 import { LaunchError } from './errors.js';
-import { Coordinator } from './coordinator.js';
-import { Follower } from './follower.js';
-import { createLauncherLog } from './launcher-log.js';
-import type { FailureInfo } from './launcher-messages.js';
-import type { LaunchOptions } from './options.js';
-import { prepareAttempt, resolveLaunchSettings, type Attempt, type LaunchSettings } from './launch-settings.js';
-import { exitCodeForSignal } from './signals.js';
-import { describeExit, WorkerGroup, type WorkerFailure } from './worker-group.js';
-import { workerSpecs } from './worker-spec.js';
+import { Coordinator } from './nodes/coordinator.js';
+import { Follower } from './nodes/follower.js';
+import { createLauncherLog } from './output/launcher-log.js';
+import type { FailureInfo } from './nodes/launcher-messages.js';
+import type { LaunchOptions } from './settings/options.js';
+import { prepareAttempt, resolveLaunchSettings, type Attempt, type LaunchSettings } from './settings/launch-settings.js';
+import { exitCodeForSignal } from './workers/signals.js';
+import { describeExit, WorkerGroup, type WorkerFailure } from './workers/worker-group.js';
+import { workerSpecs } from './workers/worker-spec.js';
 
 export interface LaunchResult {
   /** What `rwp-launch` exits with: 0, the failed worker's code (128 + signal number if killed), or 128 + the signal that stopped the launcher. */

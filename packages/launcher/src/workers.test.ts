@@ -51,7 +51,7 @@ test('workers get their rank environment and arguments, a log file each, and pip
   const lines = jsonLines(r.stdout);
   for (const rank of [0, 1, 2]) {
     assert.ok(lines.some((l) => l.rank === rank && l.msg === `hello from rank ${rank}` && l.step === 1));
-    assert.ok(lines.some((l) => l.rank === rank && l.stream === 'stderr' && l.level === 30 && l.msg === `plain stderr line from rank ${rank}`));
+    assert.ok(lines.some((l) => l.rank === rank && l.stream === 'stderr' && l.level === 40 && l.msg === `plain stderr line from rank ${rank}`));
   }
   assert.ok(lines.some((l) => l.rank === 'launcher' && l.msg === 'all 3 worker(s) finished'));
   assert.match(readFileSync(join(runDir, 'logs', 'launcher.log'), 'utf8'), /all 3 worker\(s\) finished/);

@@ -1,4 +1,5 @@
 import { fstatSync, writeSync } from 'node:fs';
+import { launchedByRwp } from './env/worker-settings.js';
 import { ownGroupMembers } from './os-process-groups.js';
 
 let watching = false;
@@ -10,7 +11,7 @@ let watching = false;
  * what it started in its process group. Elsewhere it does nothing.
  */
 export function exitWithLauncher(): void {
-  if (watching || process.env.RWP_LAUNCHED !== '1' || !stdinIsPipe()) return;
+  if (watching || !launchedByRwp() || !stdinIsPipe()) return;
   watching = true;
   const stdin = process.stdin;
   const exit = (): void => {

@@ -1,7 +1,12 @@
-// Who this worker is in its group, read from the environment, and the worker's side of the
-// contract with rwp-launch; shared by the launcher, the collectives and the deployment checks.
-export { resolveProcessGroup } from './env/process-group-env.js';
-export { DEFAULT_MASTER_PORT, DEFAULT_TIMEOUT_MS, type ProcessGroupEnv, type Transport } from './process-group.js';
+// Who this worker is in its group and what its launcher tells it, read from the environment (the
+// only package that reads the worker's variables, by the names in WORKER_ENV), the worker's side of
+// the contract with rwp-launch, and the defaults both sides share; used by the launcher, the
+// trainer, the backends, the collectives and the deployment checks.
+export { rankForLogs, resolveProcessGroup } from './env/process-group-env.js';
+export { WORKER_ENV, type WorkerEnvName } from './env/names.js';
+export { commTimeoutFromEnv, cudaDevicesFromEnv, gpuFromEnv, hostAddrFromEnv, launchedByRwp, sharedMemoryAllowed, threadsFromEnv } from './env/worker-settings.js';
+export { defaultRunDir } from './run-dir.js';
+export { DEFAULT_MASTER_PORT, DEFAULT_TIMEOUT_MS, DEFAULT_TRANSPORT, TRANSPORTS, type ProcessGroupEnv, type Transport } from './process-group.js';
 export { ProcessGroupEnvError } from './errors.js';
 export { runIdHash, runKey } from './run-key.js';
 export { freePort, listenThenClose } from './free-port.js';

@@ -1,4 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readString } from './env/env-values.js';
+import { WORKER_ENV } from './env/names.js';
 
 // The job's secret (RWP_JOB_TOKEN) and the challenge-response every connection of a job runs with
 // it: each side sends a fresh nonce and proves the token with an HMAC over both nonces, so the
@@ -12,8 +14,7 @@ export type ProofRole = 'initiator' | 'responder';
 
 /** RWP_JOB_TOKEN, or null when it is unset or empty. */
 export function jobTokenFromEnv(env: NodeJS.ProcessEnv = process.env): string | null {
-  const token = env.RWP_JOB_TOKEN?.trim();
-  return token === undefined || token === '' ? null : token;
+  return readString(env, WORKER_ENV.jobToken) ?? null;
 }
 
 /** A random token for a job whose launcher hands it to every worker itself. */

@@ -1,3 +1,5 @@
+import { readString } from './env/env-values.js';
+import { WORKER_ENV } from './env/names.js';
 import { ProcessGroupEnvError } from './errors.js';
 
 /** Ports first to last, both included: where the ring's data sockets listen, so a firewall can be opened for them. */
@@ -25,11 +27,11 @@ export function formatPortRange(r: PortRange): string {
 
 /** RWP_DATA_PORTS, or null when it is unset; a malformed value is a ProcessGroupEnvError. */
 export function dataPortsFromEnv(env: NodeJS.ProcessEnv = process.env): PortRange | null {
-  const text = env.RWP_DATA_PORTS?.trim();
-  if (text === undefined || text === '') return null;
+  const text = readString(env, WORKER_ENV.dataPorts);
+  if (text === undefined) return null;
   try {
     return parsePortRange(text);
   } catch (e) {
-    throw new ProcessGroupEnvError('RWP_DATA_PORTS', (e as Error).message);
+    throw new ProcessGroupEnvError(WORKER_ENV.dataPorts, (e as Error).message);
   }
 }

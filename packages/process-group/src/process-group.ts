@@ -1,4 +1,7 @@
-export type Transport = 'ipc' | 'tcp';
+/** How the ranks of a host reach each other: ipc (shared memory, else unix sockets) or tcp. */
+export const TRANSPORTS = ['ipc', 'tcp'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+export const DEFAULT_TRANSPORT: Transport = 'ipc';
 
 /** This process's place in its group, as resolveProcessGroup reads it from the environment. */
 export interface ProcessGroupEnv {

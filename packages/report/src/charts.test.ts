@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { breakdownSpec, curveSpec, stepTimeSpec } from './chart-specs.js';
 import { writeChart } from './render.js';
-import { readPngChart, readSvgChart } from './testing/chart-files.js';
+import { readPngChart, readSvgChart } from '@rwp/test-support';
 import type { CurvePoint } from './curves.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rwp-charts-'));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
-import { readPngChart, readSvgChart } from './testing/chart-files.js';
+import { readPngChart, readSvgChart } from '@rwp/test-support';
 
 const CLI = fileURLToPath(new URL('./cli.js', import.meta.url));
 const root = mkdtempSync(join(tmpdir(), 'rwp-plot-'));

@@ -4,6 +4,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EpochMetrics } from '@rwp/trainer';
+// The method registry alone: it loads no TensorFlow.js.
+import { isRandomPerturbation, replicasOf } from '@rwp/trainer/methods';
 
 /** One line of metrics.jsonl, as the trainer writes it. */
 export type MetricsLine = EpochMetrics;
@@ -82,14 +84,11 @@ export function readRun(dir: string): RunRecord {
   return { dir, metrics: readMetrics(join(dir, 'metrics.jsonl')), summary: readSummary(join(dir, 'summary.json')) };
 }
 
-/** RWP and ARWP spend each optimizer step on a clean and a perturbed pass. */
-const twoPass = (name: string) => name === 'rwp' || name === 'arwp';
-
 /** "sgd", "sam", "rwp, 2 ranks" or "arwp, sequential": the method as the charts name it. */
 export function methodLabel(summary: Pick<RunSummary, 'method' | 'world_size'>): string {
   const { name } = summary.method;
   if (summary.world_size > 1) return `${name}, ${summary.world_size} ranks`;
-  return twoPass(name) ? `${name}, sequential` : name;
+  return isRandomPerturbation(name) ? `${name}, sequential` : name;
 }
 
 /**
@@ -99,9 +98,7 @@ export function methodLabel(summary: Pick<RunSummary, 'method' | 'world_size'>):
  * process.
  */
 export function passesPerEpoch(summary: Pick<RunSummary, 'method' | 'world_size'> | null): number {
-  if (!summary || !twoPass(summary.method.name)) return 1;
-  const w = summary.world_size;
-  if (w === 1) return 2;
-  const perturbed = summary.method.perturbed_ranks ?? Math.max(1, Math.floor(w / 2));
-  return w / (w - perturbed);
+  if (!summary) return 1;
+  const { replicas, clean } = replicasOf(summary.method.name, summary.world_size, summary.method.perturbed_ranks ?? null);
+  return replicas / clean;
 }

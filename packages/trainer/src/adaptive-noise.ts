@@ -22,6 +22,12 @@ export function filterOffsets(shapes: ReadonlyArray<readonly number[]>): { offse
   return { offsets, total };
 }
 
+/** Where each tensor's filters lie in one flat per-filter array: [start, end). */
+export function filterRanges(shapes: ReadonlyArray<readonly number[]>): Array<[number, number]> {
+  const { offsets, total } = filterOffsets(shapes);
+  return offsets.map((start, k) => [start, offsets[k + 1] ?? total]);
+}
+
 /**
  * Per-filter sum of squares of `g / scale` into `out`: `g` is the gradient of scale * loss (the
  * rank's loss weight), F wants the gradient of the loss itself. scale 0 contributes nothing.

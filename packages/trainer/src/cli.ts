@@ -2,22 +2,16 @@
 // rwp-train: one worker in the foreground. Under rwp-launch (or srun, or a Kubernetes Job) the
 // same program is every rank; its rank comes from the environment.
 import { readFileSync } from 'node:fs';
-import { basename, extname } from 'node:path';
 import { Command } from 'commander';
 import { stringify } from 'yaml';
 import { keyValue } from '@rwp/cli-args';
-import { exitWithLauncher } from '@rwp/process-group';
+import { defaultRunDir, exitWithLauncher, rankForLogs } from '@rwp/process-group';
 import { configHash, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { train } from './train.js';
 import { describeError } from './errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-
-function defaultRunDir(configPath: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  return `runs/${basename(configPath, extname(configPath))}-${stamp}`;
-}
 
 /** What a run with these arguments would do, for --dry-run: the config as resolved, and where it goes. */
 function describeRun(configPath: string, config: Config, runDir: string, resume: boolean): string {
@@ -56,8 +50,7 @@ const program = new Command()
   )
   .action(async (configPath: string, opts: { runDir?: string; resume: boolean; set: string[]; dryRun: boolean }) => {
     exitWithLauncher();
-    const rank = Number(process.env.RANK ?? process.env.SLURM_PROCID ?? 0);
-    const log = createLogger(rank);
+    const log = createLogger(rankForLogs());
     try {
       const config = loadConfig(configPath, opts.set);
       const runDir = opts.runDir ?? config.run_dir ?? defaultRunDir(configPath);

@@ -4,7 +4,8 @@
 import { BACKEND_NAMES } from '@rwp/backend';
 import { DATASET_NAMES } from '@rwp/data';
 import { ARCHS } from '@rwp/models';
-import { METHOD_NAMES } from './method-names.js';
+import { DEFAULT_TIMEOUT_MS } from '@rwp/process-group';
+import { METHOD_NAMES, methodNamesDoc } from './methods/index.js';
 import { SCHEDULE_KINDS } from './schedule.js';
 
 export type FieldType = { nullable: boolean } & (
@@ -53,7 +54,7 @@ export const SCHEMA = {
     limit_test: field(orNull(int({ min: 1 })), null, 'Use only the first N test images (smoke runs).'),
   },
   method: {
-    name: field(oneOf(METHOD_NAMES), 'sgd', '`sgd`, `sam` (two passes in sequence), `rwp` (clean and perturbed passes; in parallel across ranks for world size >= 2, in sequence in one process; m-RWP of the follow-up is `rwp` with its mixing weight lambda as `method.alpha`) or `arwp` (`rwp` with adaptive noise: m-ARWP of the follow-up, the two-pass form of its train_marwp.py; its one-pass ARWP is not built).'),
+    name: field(oneOf(METHOD_NAMES), 'sgd', methodNamesDoc()),
     gamma: field(num({ min: 0 }), 0.01, "RWP and ARWP: noise std per filter, relative to the filter's norm (sigma in the follow-up): 0.01 RWP on CIFAR, 0.005 on ImageNet, 0.015 m-RWP and m-ARWP on CIFAR."),
     alpha: field(num({ min: 0, max: 1 }), 0.5, 'RWP and ARWP: weight of the perturbed gradient; the clean one gets 1 - alpha (lambda in the follow-up, 0.5).'),
     perturbed_ranks: field(orNull(int({ min: 1 })), null, 'RWP and ARWP, world size >= 2: how many ranks compute perturbed gradients (the odd ranks first). Default: half the world, rounded down, at least 1.'),
@@ -79,7 +80,7 @@ export const SCHEMA = {
     eval: field(bool(), true, 'Evaluate on the test split after every epoch.'),
   },
   dist: {
-    timeout_s: field(num({ min: 1 }), 300, 'Deadline of every collective operation; a dead or stalled peer is an error naming it within this time.'),
+    timeout_s: field(num({ min: 1 }), DEFAULT_TIMEOUT_MS / 1000, 'Deadline of every collective operation; a dead or stalled peer is an error naming it within this time.'),
   },
 };
 

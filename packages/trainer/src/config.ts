@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { parse, parseDocument } from 'yaml';
 import { FIELDS, FIELD_BY_KEY, typeText, type Config, type KeyedField } from './config-schema.js';
-import { isRandomPerturbation } from './method-names.js';
+import { isRandomPerturbation } from './methods/index.js';
 
 export type { Config } from './config-schema.js';
 

@@ -1,8 +1,5 @@
-export { loadConfig, resolveConfig, configHash, ConfigError, type Config } from './config.js';
-export { FIELDS } from './config-schema.js';
-export { METHOD_NAMES, type MethodName } from './method-names.js';
-export { train, type Summary, type TrainOptions } from './train.js';
-export { createLogger } from './log.js';
+export { loadConfig, type Config } from './config.js';
+export type { MethodName } from './methods/index.js';
 export type { EpochMetrics, StepTime } from './metrics.js';
-export { trainerSgdStep, type TrainerStep } from './sgd-step.js';
+export { stepModel, type ModelSteps } from './step-model.js';
 export type { Batch } from './gradients.js';

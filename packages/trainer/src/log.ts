@@ -2,12 +2,13 @@
 // readable lines when rwp-train runs alone on a terminal.
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { launchedByRwp } from '@rwp/process-group';
 
 export type { Logger };
 
 /** Whether the logs are readable lines for a person; otherwise JSON for rwp-launch, files and pipes. */
 export function readableLogs(): boolean {
-  return Boolean(process.stdout.isTTY) && process.env.RWP_LAUNCHED !== '1';
+  return Boolean(process.stdout.isTTY) && !launchedByRwp();
 }
 
 export function createLogger(rank: number): Logger {

@@ -93,5 +93,5 @@ test('roles: odd ranks perturbed by default; scaled mean mixes alpha and 1 - alp
     assert.ok(Math.abs(pertShare - 0.3) < 1e-12 && Math.abs(cleanShare - 0.7) < 1e-12);
   }
   assert.deepEqual([0, 1].map((r) => lossScale(r, { worldSize: 2, perturbedRanks: null, alpha: 0.5 })), [1, 1]);
-  assert.throws(() => perturbedCount({ worldSize: 4, perturbedRanks: 4, alpha: 0.5 }), /between 1 and 3/);
+  assert.throws(() => perturbedCount({ worldSize: 4, perturbedRanks: 4 }), /between 1 and 3/);
 });

@@ -17,6 +17,8 @@ export interface EpochMetrics {
   comm_ms: number;
   data_ms: number;
   images_per_s: number;
+  /** Each rank's mean compute ms per step in this pass, by rank (absent in lines of older runs). */
+  rank_compute_ms?: number[];
   /** Set when train.max_steps stopped the run in the middle of this pass. */
   partial?: boolean;
 }
@@ -66,6 +68,26 @@ export function stepSplit(lines: readonly EpochMetrics[]): StepSplit | null {
   if (steps <= 0) return null;
   const split = { step_ms: sum.step / steps, comm_ms: sum.comm / steps, data_ms: sum.data / steps };
   return { ...split, compute_ms: split.step_ms - split.comm_ms - split.data_ms };
+}
+
+/** A rank this much slower than the median rank over a whole epoch is named as a straggler. */
+export const STRAGGLER_SLOWER = 0.2;
+
+/**
+ * The ranks whose compute per step is more than STRAGGLER_SLOWER above the median rank's: in data
+ * parallel training the others wait for them inside the allreduce, so their comm time hides it.
+ */
+export function stragglers(computeMs: readonly number[]): Array<{ rank: number; ms: number; median: number }> {
+  const sorted = [...computeMs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return computeMs.flatMap((ms, rank) => (median > 0 && ms > median * (1 + STRAGGLER_SLOWER) ? [{ rank, ms, median }] : []));
+}
+
+/** The warning line for a straggler of epoch `epoch`. */
+export function stragglerMessage(epoch: number, s: { rank: number; ms: number; median: number }): string {
+  const slower = Math.round((s.ms / s.median - 1) * 100);
+  return `straggler: rank ${s.rank} computed ${s.ms.toFixed(1)} ms/step in epoch ${epoch}, ${slower}% slower than the median rank (${s.median.toFixed(1)} ms)`;
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {

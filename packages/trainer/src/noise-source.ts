@@ -3,6 +3,7 @@
 // before computes takes them off the perturbed rank's critical path; the stream is keyed by
 // (seed, step, role) as before, so every process draws the same numbers.
 import { Worker } from 'node:worker_threads';
+import type { KernelChoice } from './methods/kernels.js';
 import type { NoiseRequest } from './noise-worker.js';
 
 export class NoiseSource {
@@ -12,8 +13,9 @@ export class NoiseSource {
   private spare: Float32Array[] = [];
   private outstanding = 0;
 
-  constructor(private readonly seed: number, private readonly role: number, private readonly size: number) {
-    this.worker = new Worker(new URL('./noise-worker.js', import.meta.url));
+  /** `kernels`: the worker's fillNormal, the addon's or JS (methods/kernels.ts). */
+  constructor(private readonly seed: number, private readonly role: number, private readonly size: number, kernels: KernelChoice) {
+    this.worker = new Worker(new URL('./noise-worker.js', import.meta.url), { workerData: kernels });
     // Only a worker with a request outstanding keeps the process alive.
     this.worker.unref();
     this.worker.on('message', (r: NoiseRequest) => {

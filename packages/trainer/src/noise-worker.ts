@@ -1,9 +1,9 @@
 // Worker thread of NoiseSource: draws the standard normals of one step's perturbation, in the
-// addon where it is built (~1.8 ms for the cnn's 421,642 weights against ~4.7 in JS, the same
-// numbers: tested), so the thread takes less of the cores the ranks share.
-import { parentPort } from 'node:worker_threads';
-import { nativeNormals } from '@rwp/native/host-kernels';
+// addon where the run asks for it (methods/kernels.ts), so the thread takes less of the cores
+// the ranks share.
+import { parentPort, workerData } from 'node:worker_threads';
 import { streamFor } from '@rwp/random';
+import { pickKernel, type KernelChoice } from './methods/kernels.js';
 
 export interface NoiseRequest {
   seed: number;
@@ -12,7 +12,7 @@ export interface NoiseRequest {
   out: Float32Array;
 }
 
-const kernel = nativeNormals() ?? undefined;
+const kernel = pickKernel('fillNormal', workerData as KernelChoice);
 
 parentPort?.on('message', (r: NoiseRequest) => {
   streamFor(r.seed, 'noise', r.step, r.role).fillNormal(r.out, 1, kernel);

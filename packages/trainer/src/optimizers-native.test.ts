@@ -1,9 +1,11 @@
-// The addon's sgdUpdate and samAscent against their JS twins: the same bits on every branch, so
-// ranks with and without the addon keep the same weights.
+// The addon's sgdUpdate and samAscent, as the methods call them (methods/kernels.ts), against
+// their JS twins: the same bits on every branch, so ranks with and without the addon keep the
+// same weights.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nativeSamAscent, nativeSgdUpdate } from '@rwp/native/host-kernels';
 import { streamFor } from '@rwp/random';
+import { pickKernel } from './methods/kernels.js';
 import { samAscentWeights } from './sam.js';
 import { sgdUpdate } from './sgd.js';
 
@@ -25,7 +27,7 @@ test('sgdUpdate in the addon gives the JS bits over several steps, with and with
       // Gradients across many binades, so a difference in rounding would show.
       const g = Float32Array.from(s.fillNormal(new Float32Array(n)), (x, i) => x * 2 ** -(i % 30));
       sgdUpdate(w, g, buf, h, step === 0);
-      native!(wNative, g, bufNative, h.lr, h.momentum, h.weightDecay, step === 0);
+      pickKernel('sgdUpdate', 'native')(wNative, g, bufNative, h, step === 0);
       assert.deepEqual(bits(wNative), bits(w), `weights, step ${step}, ${JSON.stringify(h)}`);
       assert.deepEqual(bits(bufNative), bits(buf), `momentum, step ${step}, ${JSON.stringify(h)}`);
     }
@@ -45,7 +47,7 @@ test('samAscent in the addon gives the JS ascent weights bit for bit, plain and 
     for (const rho of [0.05, 2]) {
       const want = samAscentWeights(w, g, rho, adaptive, new Float32Array(n));
       const got = new Float32Array(n);
-      sam!(w, g, rho, adaptive, got);
+      pickKernel('samAscent', 'native')(w, g, rho, adaptive, got);
       assert.deepEqual(bits(got), bits(want), `adaptive ${adaptive}, rho ${rho}`);
     }
   }

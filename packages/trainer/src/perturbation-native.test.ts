@@ -1,10 +1,11 @@
-// The native addon's perturbFilterwise against perturbedWeights in JS: the same bits, so a run
-// perturbs the same way whether or not the addon is built (setup.sh builds it; CI runs this).
+// The native addon's perturbFilterwise, as the methods call it (methods/kernels.ts), against
+// perturbedWeights in JS: the same bits, so a run perturbs the same way whether or not the addon
+// is built (setup.sh builds it; CI runs this).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nativePerturbation } from '@rwp/native';
 import { streamFor } from '@rwp/random';
-import { perturbedWeights } from './perturbation.js';
+import { pickKernel } from './methods/kernels.js';
 
 const native = nativePerturbation();
 const skip = native === null ? 'the native addon is not built (npm run build:native -w @rwp/native)' : false;
@@ -22,13 +23,11 @@ test('perturbFilterwise gives perturbedWeights bit for bit: kernels, vectors, AR
     const n = shape.reduce((a, b) => a * b, 1);
     const w = values(n, k);
     const z = streamFor(k, 'z').fillNormal(new Float32Array(n));
-    const filters = shape.length >= 2 ? shape[shape.length - 1] : 0;
-    const factorCount = filters > 0 ? filters : n;
+    const factorCount = shape.length >= 2 ? shape[shape.length - 1] : n;
     for (const factors of [undefined, Float64Array.from({ length: factorCount }, (_, j) => 1 / Math.sqrt(1 + 0.1 * j))]) {
       for (const gamma of [0.01, 0.5, 0]) {
-        const want = perturbedWeights(w, shape, gamma, z, new Float32Array(n), factors);
-        const got = new Float32Array(n);
-        native!(w, z, got, filters, gamma, factors ?? null);
+        const want = pickKernel('perturbFilterwise', 'js')(w, shape, gamma, z, new Float32Array(n), factors);
+        const got = pickKernel('perturbFilterwise', 'native')(w, shape, gamma, z, new Float32Array(n), factors);
         assert.deepEqual(new Uint32Array(got.buffer), new Uint32Array(want.buffer), `shape ${shape}, gamma ${gamma}, factors ${factors !== undefined}`);
       }
     }

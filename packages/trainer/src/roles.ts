@@ -7,7 +7,7 @@ export interface RoleSpec {
   alpha: number;
 }
 
-export function perturbedCount(spec: RoleSpec): number {
+export function perturbedCount(spec: Pick<RoleSpec, 'worldSize' | 'perturbedRanks'>): number {
   const { worldSize: w, perturbedRanks } = spec;
   const p = perturbedRanks ?? Math.max(1, Math.floor(w / 2));
   if (w < 2) throw new RangeError('parallel RWP needs a world size of at least 2');

@@ -3,8 +3,7 @@
 // for the requested epochs (with 2 ranks it doubles the epochs), the LR schedule stretched over
 // the passes actually run.
 import type { Config } from './config.js';
-import { isRandomPerturbation } from './method-names.js';
-import { perturbedCount } from './roles.js';
+import { replicasOf } from './methods/index.js';
 
 export interface RunPlan {
   /** Logical replicas the data is sharded into each pass (2 for sequential RWP in one process). */
@@ -20,23 +19,17 @@ export interface RunPlan {
 }
 
 export function planRun(config: Config, worldSize: number, trainCount: number): RunPlan {
-  const { name } = config.method;
   const B = config.data.batch_size;
-  const twoPass = isRandomPerturbation(name);
-  const sequential = twoPass && worldSize === 1;
-  const replicas = sequential ? 2 : worldSize;
-  const batchesPerRank = sequential ? 2 : 1;
+  const { replicas, clean } = replicasOf(config.method.name, worldSize, config.method.perturbed_ranks);
+  // In one process each logical replica is a batch of its own.
+  const batchesPerRank = replicas / worldSize;
   const stepsPerPass = Math.floor(trainCount / (replicas * B));
   if (stepsPerPass < 1) {
     throw new RangeError(
       `data.batch_size ${B} x ${replicas} replicas needs at least ${replicas * B} training images, the dataset has ${trainCount}`,
     );
   }
-  let cleanReplicas = replicas;
-  if (twoPass) {
-    cleanReplicas = sequential ? 1 : worldSize - perturbedCount({ worldSize, perturbedRanks: config.method.perturbed_ranks, alpha: config.method.alpha });
-  }
-  const epochSteps = config.train.epochs * Math.floor(trainCount / (cleanReplicas * B));
+  const epochSteps = config.train.epochs * Math.floor(trainCount / (clean * B));
   const totalSteps = config.train.max_steps === null ? epochSteps : Math.min(epochSteps, config.train.max_steps);
   return { replicas, batchesPerRank, stepsPerPass, totalSteps, passes: Math.ceil(epochSteps / stepsPerPass), scheduleSteps: epochSteps };
 }

@@ -2,30 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { buildModel } from '@rwp/models';
 import { connect } from '@rwp/collective';
 import { freePort } from '@rwp/process-group';
-import { streamFor } from '@rwp/random';
 import { resolveConfig } from './config.js';
-import { emptyFisher, Stepper, type TrainState } from './stepper.js';
-import { modelVars } from './params.js';
+import { Stepper } from './stepper.js';
 import { lossGradient, type Batch } from './gradients.js';
+import { freshState, randomBatch as batch } from './testing/train-states.js';
 
 await tf.setBackend('cpu');
 const single = await connect({ rank: 0, worldSize: 1, masterAddr: '127.0.0.1', masterPort: 1, runId: 'unit' });
-
-async function freshState(arch: 'mlp' | 'resnet20' = 'mlp'): Promise<TrainState> {
-  const model = buildModel({ arch, inputShape: arch === 'mlp' ? [4, 4, 1] : [8, 8, 3], numClasses: 3, seed: 5, width: arch === 'mlp' ? 1 / 32 : 1 / 4 });
-  const { trainable, buffers } = modelVars(model);
-  return { model, trainable, buffers, weights: await trainable.read(), momentum: new Float32Array(trainable.size), step: 0, fisher: emptyFisher(trainable) };
-}
-
-function batch(n: number, key: number, shape: [number, number, number] = [4, 4, 1]): Batch {
-  const rng = streamFor(key, 'batch');
-  const x = new Float32Array(n * shape[0] * shape[1] * shape[2]).map(() => rng.normal());
-  const y = Int32Array.from({ length: n }, () => rng.int(3));
-  return { x, y, shape };
-}
 
 function union(a: Batch, b: Batch): Batch {
   const x = new Float32Array(a.x.length + b.x.length);

@@ -8,11 +8,12 @@ import { initBackend } from '@rwp/backend';
 import { connect, resolveProcessGroup, type Communicator } from '@rwp/collective';
 import { augmentKey, epochBatches, loadDataset, makeBatch, Prefetcher, type Augment, type Dataset } from '@rwp/data';
 import { buildModel } from '@rwp/models';
+import { commTimeoutFromEnv, launchedByRwp, threadsFromEnv } from '@rwp/process-group';
 import { configHash, type Config } from './config.js';
 import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { evaluateBatch, type Batch } from './gradients.js';
 import { emptyFisher, Stepper, type TrainState } from './stepper.js';
-import { appendMetrics, readMetrics, StepTimes, stepSplit, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
+import { appendMetrics, readMetrics, StepTimes, stepSplit, stragglerMessage, stragglers, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
 import { modelVars } from './params.js';
 import { RunProgress } from './run-progress.js';
 import { planRun } from './run-plan.js';
@@ -84,25 +85,23 @@ async function evaluate(state: TrainState, ds: Dataset, comm: Communicator, limi
   return { loss: tot.loss / count, acc: tot.correct / count };
 }
 
-function threadsFor(config: Config, env: NodeJS.ProcessEnv): number {
+function threadsFor(config: Config, env: NodeJS.ProcessEnv | undefined): number {
   if (config.threads !== null) return config.threads;
-  if (env.RWP_THREADS) return Number(env.RWP_THREADS);
-  return env.RWP_LAUNCHED === '1' ? 1 : availableParallelism();
+  return threadsFromEnv(env) ?? (launchedByRwp(env) ? 1 : availableParallelism());
 }
 
 export async function train(opts: TrainOptions): Promise<Summary> {
   const { config, runDir, log } = opts;
-  const env = opts.env ?? process.env;
   const started = performance.now();
-  const group = resolveProcessGroup(env);
-  const timeoutMs = env.RWP_COMM_TIMEOUT_MS ? group.timeoutMs : config.dist.timeout_s * 1000;
-  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, env), log: (m) => log.debug(m) }).catch((e: Error) => {
+  const group = resolveProcessGroup(opts.env);
+  const timeoutMs = commTimeoutFromEnv(opts.env) ?? config.dist.timeout_s * 1000;
+  const backend = await initBackend({ backend: config.backend, threads: threadsFor(config, opts.env), log: (m) => log.debug(m) }).catch((e: Error) => {
     throw new RunError(e.message);
   });
   log.info({ backend: backend.name, threads: backend.threads }, `backend ${backend.name}: ${backend.reason}`);
   mkdirSync(runDir, { recursive: true });
 
-  const comm = await connect({ ...group, timeoutMs });
+  const comm = await connect({ ...group, timeoutMs, logDir: join(runDir, 'logs') });
   try {
     const hash = configHash(config);
     const hashes = await comm.allgather(hash);
@@ -186,7 +185,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         const dataMs = performance.now() - d0;
         const s0 = performance.now();
         const r = await stepper.step(
-          { method: config.method, lr, momentum: config.optim.momentum, weightDecay: config.optim.weight_decay, classes: ds.numClasses },
+          { lr, momentum: config.optim.momentum, weightDecay: config.optim.weight_decay, classes: ds.numClasses },
           batches,
         );
         for (const b of batches) prefetcher.recycle(b);
@@ -210,7 +209,9 @@ export async function train(opts: TrainOptions): Promise<Summary> {
       sums.trainMs = performance.now() - passStart;
       stepTimes?.flush();
       const passDone = stepInPass >= plan.stepsPerPass;
-      const totals = (await comm.allgather(sums)).reduce((a, b) => {
+      const ranks = await comm.allgather(sums);
+      const rankComputeMs = ranks.map((r) => r.computeMs / r.steps);
+      const totals = ranks.reduce((a, b) => {
         const o = { ...a };
         for (const k of Object.keys(o) as Array<keyof PassSums>) o[k] = a[k] + b[k];
         return o;
@@ -233,12 +234,14 @@ export async function train(opts: TrainOptions): Promise<Summary> {
         comm_ms: totals.commMs / totals.steps,
         data_ms: totals.dataMs / totals.steps,
         images_per_s: totals.images / (sums.trainMs / 1000),
+        rank_compute_ms: rankComputeMs,
       };
       if (comm.rank === 0) {
         appendMetrics(runDir, passDone ? m : { ...m, partial: true });
         log.info({ metrics: m }, `epoch ${m.epoch} of ${plan.passes}: train loss ${m.train_loss.toFixed(4)} acc ${(m.train_acc * 100).toFixed(2)}%` +
           (evalResult ? `, test loss ${evalResult.loss.toFixed(4)} acc ${(evalResult.acc * 100).toFixed(2)}%` : '') +
           `, ${m.step_ms.toFixed(1)} ms/step (comm ${m.comm_ms.toFixed(1)}, data ${m.data_ms.toFixed(1)})`);
+        if (passDone) for (const slow of stragglers(rankComputeMs)) log.warn({ straggler: slow }, stragglerMessage(m.epoch, slow));
       }
       if (passDone) {
         pass++;

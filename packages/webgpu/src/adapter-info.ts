@@ -31,8 +31,9 @@ export function summarizeAdapter(info: AdapterInfoLike): AdapterSummary {
   return { ...s, software };
 }
 
-/** "vendor google, architecture swiftshader (SwiftShader Device (Subzero); SwiftShader driver 5.0.0), software". */
+/** "vendor google, architecture swiftshader (SwiftShader Device (Subzero), SwiftShader driver 5.0.0), software" (no
+ * semicolon: the backend choice joins its reasons with them). */
 export function describeAdapter(a: AdapterSummary): string {
-  const names = [a.device, a.description].filter((x) => x !== '').join('; ');
+  const names = [a.device, a.description].filter((x) => x !== '').join(', ');
   return `vendor ${a.vendor || '?'}, architecture ${a.architecture || '?'}${names ? ` (${names})` : ''}${a.software ? ', software' : ''}`;
 }

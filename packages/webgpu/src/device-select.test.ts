@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, test } from 'node:test';
 import { deviceSelectEnv, DEVICE_SELECT_LAYER, DEVICE_SELECT_LAYER_DIR } from './device-select.js';
+import { vulkanEnv } from './vulkan-drivers.js';
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const skip = existsSync(ICD)
@@ -32,7 +33,7 @@ function icdFiles(): string {
 
 // This environment without any Vulkan or selection setting of the caller's.
 function cleanEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VK_') && k !== 'RWP_VK_DEVICE'));
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VK_') && k !== 'RWP_VK_DEVICE' && k !== 'NODEVICE_SELECT'));
 }
 
 const moduleUrl = new URL('./device-select.js', import.meta.url).href;
@@ -41,7 +42,7 @@ const script = `import(${JSON.stringify(moduleUrl)}).then(async (m) => console.l
 async function adaptersWith(device: string | undefined): Promise<{ adapters: string[]; stderr: string }> {
   const icds = icdFiles();
   const base = cleanEnv();
-  const env = { ...base, VK_ICD_FILENAMES: icds, VK_DRIVER_FILES: icds, ...(device === undefined ? {} : deviceSelectEnv(device, base)) };
+  const env = { ...base, ...vulkanEnv(icds.split(':')), ...(device === undefined ? {} : deviceSelectEnv(device, base)) };
   return new Promise((done, fail) => {
     execFile(process.execPath, ['-e', script], { env, timeout: 60_000 }, (error, stdout, stderr) => {
       if (error) fail(new Error(`child for RWP_VK_DEVICE=${device} failed: ${error.message}\n${stderr}`));

@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adapterNames } from './adapter-names.js';
 
 export const DEVICE_SELECT_LAYER = 'VK_LAYER_RWP_device_select';
 /** Where scripts/build-layer.mjs puts the layer and its manifest. */
@@ -45,22 +46,8 @@ export function deviceSelectEnv(device: string, base: NodeJS.ProcessEnv = proces
   };
 }
 
-/**
- * The names of the adapters Dawn sees in this process, e.g. ['NVIDIA H200', ...]. Dawn's binding
- * has no enumeration: asking for an adapter named by a string no adapter has makes it reject
- * with "Available adapters:" and one line per adapter, which is parsed here. With no adapter at
- * all it resolves null instead (or rejects with no list), which is []. Creates a Dawn GPU, so the
- * variables of deviceSelectEnv must be set first.
- */
+/** The names of the adapters Dawn sees in this process. Creates a Dawn GPU, so the variables of deviceSelectEnv must be set first. */
 export async function listAdapters(): Promise<string[]> {
   const { create } = await import('webgpu');
-  try {
-    const adapter = await create(['adapter=\u0001no such adapter']).requestAdapter();
-    return adapter ? [adapter.info.description || adapter.info.device] : [];
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const names = [...message.matchAll(/^\s*\*\s*backend: '[^']*', name: '(.*)'\s*$/gm)].map((m) => m[1]);
-    if (names.length > 0 || /no suitable|Available adapters/i.test(message)) return names;
-    throw e;
-  }
+  return adapterNames(create);
 }

@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { describeAdapter, summarizeAdapter, type AdapterInfoLike, type AdapterSummary } from './adapter-info.js';
 import { deviceSelectEnv } from './device-select.js';
+import { chooseDrivers, probeDrivers } from './probe-drivers.js';
 import { SWIFTSHADER_HINT } from './swiftshader.js';
+import { vulkanDrivers, vulkanEnv } from './vulkan-drivers.js';
 
 /** The parts of Dawn's GPUAdapter used here. */
 interface Adapter {
@@ -58,11 +60,24 @@ export function startWebgpu(opts: StartOptions): Promise<WebgpuStart> {
 
 async function start(opts: StartOptions): Promise<WebgpuStart> {
   const mine = opts.device ? ` GPU ${opts.device} (RWP_GPU, from rwp-launch --gpus)` : '';
+  const who = opts.who ?? 'this worker';
+  const drivers = vulkanDrivers();
+  if (drivers.length === 0) return { ok: false, reason: `Dawn found no adapter: no Vulkan driver is installed - ${SWIFTSHADER_HINT}` };
+  // auto never takes a software adapter, so SwiftShader is no hint for it.
+  const choice = chooseDrivers(await probeDrivers(drivers), opts.allowSoftware, opts.allowSoftware ? SWIFTSHADER_HINT : undefined);
+  if (!choice.ok) return { ok: false, reason: choice.reason, adapter: choice.adapter };
+  if (opts.device && /^\d+$/.test(opts.device) && Number(opts.device) >= choice.devices.length) {
+    const found = choice.devices.map((d, i) => `${i}: ${d}`).join(', ');
+    const kind = choice.software ? 'software stand-ins for GPUs' : 'GPUs';
+    return { ok: false, reason: `${who}:${mine} is not among this host's ${choice.devices.length} ${kind} (${found})` };
+  }
+  // This process's Dawn sees only the chosen drivers: nothing to refuse, so nothing printed.
+  Object.assign(process.env, vulkanEnv(choice.drivers));
   if (opts.device) {
     try {
       Object.assign(process.env, deviceSelectEnv(opts.device));
     } catch (err) {
-      return { ok: false, reason: `cannot show ${opts.who ?? 'this worker'} its${mine} alone: ${(err as Error).message}` };
+      return { ok: false, reason: `cannot show ${who} its${mine} alone: ${(err as Error).message}` };
     }
   }
   let dawn: Dawn;
@@ -84,13 +99,10 @@ async function start(opts: StartOptions): Promise<WebgpuStart> {
     return { ok: false, reason: `Dawn found no adapter: ${(err as Error).message.replace(/\n\s*/g, ' ')}` };
   }
   if (adapter === null && opts.device) {
-    return { ok: false, reason: `${opts.who ?? 'this worker'}:${mine} is not among this host's Vulkan devices (the layer's line on stderr lists them)` };
+    return { ok: false, reason: `${who}:${mine} is not among this host's Vulkan devices (the layer's line on stderr lists them)` };
   }
-  if (adapter === null) return { ok: false, reason: `Dawn found no adapter (Vulkan lists none; ${SWIFTSHADER_HINT})` };
+  if (adapter === null) return { ok: false, reason: `Dawn found no adapter with ${choice.drivers.join(', ')}` };
   const summary = summarizeAdapter(adapter.info);
-  if (summary.software && !opts.allowSoftware) {
-    return { ok: false, reason: `only a software adapter (${describeAdapter(summary)})`, adapter: summary };
-  }
   const requiredLimits: Record<string, number> = {};
   for (const k of LIMITS) requiredLimits[k] = adapter.limits[k];
   const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { vulkanDrivers, vulkanEnv } from './vulkan-drivers.js';
 
 // Debian's chromium package ships SwiftShader's Vulkan driver: a WebGPU adapter on a machine
 // without a GPU (slow; for correctness only). Dawn refuses Debian's own lavapipe.
@@ -14,12 +15,14 @@ export const SWIFTSHADER_HINT =
   'then VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json';
 
 /**
- * `env` with a Vulkan driver for WebGPU: the one it names already, else SwiftShader. For tests
- * and checks that must run WebGPU on any machine; they fail, never skip, without a driver.
+ * `env` pinned to a Vulkan driver for WebGPU: the drivers it names already (a GPU host's CI names
+ * its vendor's), else SwiftShader, never whatever else the machine has installed. For tests and
+ * checks that must run WebGPU on any machine; they fail, never skip, without a driver.
  */
 export function withVulkanDriver(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  if (env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES) return env;
+  const named = vulkanDrivers(env);
+  if ((env.VK_ICD_FILENAMES || env.VK_DRIVER_FILES) && named.length > 0) return { ...env, ...vulkanEnv(named) };
   const icd = swiftshaderIcd();
   if (icd === undefined) throw new Error(`no Vulkan driver for WebGPU: ${SWIFTSHADER_HINT} (scripts/setup.sh installs it)`);
-  return { ...env, VK_ICD_FILENAMES: icd };
+  return { ...env, ...vulkanEnv([icd]) };
 }

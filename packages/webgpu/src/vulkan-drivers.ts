@@ -19,3 +19,15 @@ export function vulkanDrivers(env: NodeJS.ProcessEnv = process.env): string[] {
   );
   return [...added, ...found];
 }
+
+/**
+ * The environment that makes the Vulkan loader use exactly `drivers`, without the implicit layer
+ * VK_LAYER_MESA_device_select that mesa-vulkan-drivers installs: that layer reorders the devices
+ * by the display's GPU (so GPU index i would not be the i-th GPU), looks for a display (printing
+ * "XDG_RUNTIME_DIR is invalid" where there is none) and crashes the process when the layer below
+ * it leaves no device. Choosing a device is VK_LAYER_RWP_device_select's job here.
+ */
+export function vulkanEnv(drivers: string[]): Record<string, string> {
+  const list = drivers.join(':');
+  return { VK_ICD_FILENAMES: list, VK_DRIVER_FILES: list, NODEVICE_SELECT: '1' };
+}

@@ -1,8 +1,8 @@
 import type { Dealer } from 'zeromq';
 import { closeFlushed, type ControlPlane } from './control-plane.js';
 import { decodeFromRoot, encodeControl, type ControlKind, type FromRoot, type PeerInfo, type ToRoot } from './control-protocol.js';
-import { deferred, type Deferred } from '../group/deferred.js';
-import type { Fault } from '../group/fault.js';
+import { deferred, type Deferred } from '../base/deferred.js';
+import type { Fault } from '../base/fault.js';
 import { Outbox } from './outbox.js';
 import { MemberAuth } from './control-auth.js';
 
@@ -75,7 +75,7 @@ export class MemberControl implements ControlPlane {
   }
 
   report(fault: Fault): void {
-    this.send({ t: 'abort', rank: this.o.rank, peer: fault.peer, detail: fault.detail, waiting: fault.waiting === true });
+    this.send({ t: 'abort', rank: this.o.rank, peer: fault.peer, detail: fault.detail, waiting: fault.waiting === true, seq: fault.seq, peerSeq: fault.peerSeq });
   }
 
   close(flush: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Socket } from 'zeromq';
 import type { ControlKind } from './control-protocol.js';
-import type { Fault } from '../group/fault.js';
+import type { Fault } from '../base/fault.js';
 import type { Outbox } from './outbox.js';
 
 /** The small-message side of the group, through rank 0. */

@@ -24,8 +24,11 @@ export type ToRoot =
   /** `shm`: this rank read its left neighbour's probe token from shared memory. */
   | { t: 'ready'; rank: number; shm?: boolean }
   | { t: 'op'; rank: number; seq: number; kind: ControlKind; root: number; v: unknown }
-  /** `waiting`: the sender timed out waiting on `peer` and waits for rank 0 to name the culprit. */
-  | { t: 'abort'; rank: number; peer: number | null; detail: string; waiting?: boolean };
+  /**
+   * `waiting`: the sender timed out waiting on `peer` and waits for rank 0 to name the culprit;
+   * `seq`: in op #seq; `peerSeq`: the latest op it saw `peer` in.
+   */
+  | { t: 'abort'; rank: number; peer: number | null; detail: string; waiting?: boolean; seq?: number; peerSeq?: number };
 
 export type FromRoot =
   | { t: 'welcome'; peers: PeerInfo[] }

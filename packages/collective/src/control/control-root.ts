@@ -1,8 +1,8 @@
 import type { Router } from 'zeromq';
 import { closeFlushed, controlResult, type ControlPlane } from './control-plane.js';
 import { decodeToRoot, encodeControl, type ControlKind, type FromRoot, type PeerInfo, type ToRoot } from './control-protocol.js';
-import { deferred, type Deferred } from '../group/deferred.js';
-import type { Fault } from '../group/fault.js';
+import { deferred, type Deferred } from '../base/deferred.js';
+import type { Fault } from '../base/fault.js';
 import { Outbox } from './outbox.js';
 import { isAuthMessage, RootAuth } from './control-auth.js';
 import type { PeerAddresses } from './peer-addresses.js';
@@ -164,7 +164,7 @@ export class RootControl implements ControlPlane {
       const g = this.contribute(msg.seq, msg.kind, msg.root, rank, msg.v);
       if (g !== null) this.complete(msg.seq, g);
     } else {
-      this.o.onFault({ peer: msg.peer, detail: msg.detail, origin: rank, waiting: msg.waiting === true });
+      this.o.onFault({ peer: msg.peer, detail: msg.detail, origin: rank, waiting: msg.waiting === true, seq: msg.seq, peerSeq: msg.peerSeq });
     }
   }
 

@@ -2,45 +2,38 @@ import { randomBytes } from 'node:crypto';
 import type { Dealer, Router } from 'zeromq';
 import { runIdHash } from '@rwp/process-group';
 import type { SharedMemory } from '@rwp/shm';
-import type { Communicator, ReduceOp } from '../api.js';
+import type { Communicator, ReduceOp } from '../base/api.js';
+import type { CollectiveBackend } from '../base/collective-backend.js';
+import { deferred } from '../base/deferred.js';
+import type { Fault, Progress } from '../base/fault.js';
 import type { ControlKind } from '../control/control-protocol.js';
 import { MemberControl } from '../control/control-member.js';
 import { RootControl } from '../control/control-root.js';
-import { deferred } from './deferred.js';
-import { CollectiveError } from '../errors.js';
-import { blameOf, type Fault, type Progress } from './fault.js';
-import { FrameError } from '../ring/frame.js';
-import { removeIpcSocket } from '../ring/ipc-dir.js';
-import { PeerError } from './peer-error.js';
-import { endpointOf, rendezvous, type GroupAddress } from '../rendezvous/rendezvous.js';
-import { ringAllreduce, type ShmLinks } from '../ring/ring-allreduce.js';
-import { ringBroadcast } from '../ring/ring-broadcast.js';
-import type { RingContext } from '../ring/ring-context.js';
-import { RingLinks } from '../ring/ring-links.js';
-import { mod } from '../ring/ring-plan.js';
-import { ScratchPool } from '../ring/scratch-pool.js';
-import { ShmProbe } from '../shm/shm-probe.js';
-import { ShmRegions } from '../shm/shm-regions.js';
 import { controlClientSocket, controlServerSocket, newContext, observeSocket } from '../control/zmq-sockets.js';
 import { PeerAddresses } from '../control/peer-addresses.js';
-
-/**
- * A peer's connection can drop a moment before the abort notice that explains it is read; waiting
- * this long first lets the notice win, so the error names the rank that really failed.
- */
-const SETTLE_MS = 100;
-/** How long rank 0 gathers the timeouts of a run's ranks before it names the rank they point at. */
-const GATHER_TIMEOUTS_MS = 500;
-/** How long a rank that timed out waits for rank 0's verdict before it blames its own peer. */
-const VERDICT_MS = 2000;
+import { CollectiveError } from '../base/errors.js';
+import { endpointOf, rendezvous, type GroupAddress } from '../rendezvous/rendezvous.js';
+import { mod } from '../ring/ring-plan.js';
+import { removeIpcSocket } from '../transport/ipc-dir.js';
+import { RingLinks } from '../transport/ring-links.js';
+import { ScratchPool } from '../transport/scratch-pool.js';
+import { ShmProbe } from '../transport/shm-probe.js';
+import { ShmRegions } from '../transport/shm-regions.js';
+import { BACKENDS, type BackendName } from './backends.js';
+import { FaultPolicy } from './fault-policy.js';
+import { FlightRecorder, writeFlightRecords } from './flight-recorder.js';
 
 export interface GroupConfig extends GroupAddress {
   timeoutMs: number;
   chunkBytes: number;
+  /** Which implementation runs allreduce and broadcast (see BACKENDS). */
+  backend: BackendName;
   /** Shared memory for allreduce, if all ranks turn out to see the same /dev/shm. */
   shm: { api: SharedMemory; prefix: string } | null;
   /** The job token every control and ring connection must prove; null: none. */
   token: string | null;
+  /** Where this rank writes its flight records when the group fails; null: nowhere. */
+  logDir: string | null;
   warn: (message: string) => void;
 }
 
@@ -67,16 +60,22 @@ export class GroupCommunicator implements Communicator {
   private readonly control: { kind: 'root'; plane: RootControl; socket: Router } | { kind: 'member'; plane: MemberControl; socket: Dealer };
   /** Rank 0: where its control connections come from. */
   private readonly addresses: PeerAddresses | null = null;
-  /** Set once the ring is linked. */
-  private ring: RingContext | null = null;
+  /** Set once the ring is linked: what runs allreduce and broadcast. */
+  private backend: CollectiveBackend | null = null;
   /** Set when a link next to this rank goes through shared memory. */
-  private shm: ShmLinks | null = null;
+  private shmRegions: ShmRegions | null = null;
   /** How many of the ring's links go through shared memory. */
   private shmLinkCount = 0;
   /** This rank's shared-memory probe while the rendezvous runs. */
   private probe: ShmProbe | null = null;
-  /** Rank 0: the timeouts gathered so far, its own and its members'. */
-  private readonly timeouts: Fault[] = [];
+  private readonly policy: FaultPolicy;
+  private readonly flight = new FlightRecorder();
+  /** Whether the op running now is a ring op, whose frames say which op the left neighbour is in. */
+  private ringOp = false;
+  /** Whom the ring's ops exchange data with: both neighbours. */
+  private readonly ringPeers: readonly number[];
+  /** Whom the control ops exchange values with: rank 0, or (rank 0) every other rank. */
+  private readonly controlPeers: readonly number[];
   /** Stops each monitor of the control socket; called before the socket closes. */
   private readonly unobserve: Array<() => void> = [];
 
@@ -85,14 +84,30 @@ export class GroupCommunicator implements Communicator {
     this.worldSize = cfg.worldSize;
     const context = newContext();
     this.left = mod(cfg.rank - 1, cfg.worldSize);
+    this.ringPeers = [this.left, mod(cfg.rank + 1, cfg.worldSize)];
+    this.controlPeers = cfg.rank === 0 ? Array.from({ length: cfg.worldSize - 1 }, (_, i) => i + 1) : [0];
+    this.policy = new FaultPolicy({
+      rank: cfg.rank,
+      left: this.left,
+      timeoutMs: cfg.timeoutMs,
+      linked: () => this.backend !== null,
+      joined: () => this.joined,
+      leaving: () => this.leaving,
+      failed: () => this.fault !== null,
+      progress: () => this.progress,
+      seq: () => this.seq,
+      peerSeq: (peer) => (this.ringOp && peer === this.left ? (this.links.reader.lastSeq ?? undefined) : undefined),
+      report: (f) => this.control.plane.report(f),
+      raise: (f, report) => this.raise(f, report),
+    });
     this.links = new RingLinks(
       { rank: cfg.rank, worldSize: cfg.worldSize, left: this.left, right: mod(cfg.rank + 1, cfg.worldSize), runId: cfg.runId, runHash: runIdHash(cfg.runId) },
       cfg.token,
-      (peer, why) => this.peerLost(peer, why),
+      (peer, why) => this.policy.peerLost(peer, why),
       (why) => cfg.warn(`ring listener of rank ${cfg.rank}: ${why}`),
-      (e) => this.raise(this.faultFrom(e), this.rank === 0 || this.joined),
+      (e) => this.policy.fail(e),
     );
-    const onFault = (f: Fault) => (f.waiting && this.rank === 0 ? this.gatherTimeout(f) : this.raise(f, this.rank === 0));
+    const onFault = (f: Fault) => this.policy.heard(f);
     if (cfg.rank === 0) {
       const socket = controlServerSocket(context);
       const endpoint = endpointOf(cfg.masterAddr, cfg.masterPort);
@@ -138,7 +153,7 @@ export class GroupCommunicator implements Communicator {
         watchRoot: (socket) =>
           this.unobserve.push(
             observeSocket(socket, (e) => {
-              if (e.type === 'disconnect') this.peerLost(0, 'the control connection to rank 0 dropped');
+              if (e.type === 'disconnect') this.policy.peerLost(0, 'the control connection to rank 0 dropped');
             }),
           ),
         onJoined: () => {
@@ -152,13 +167,13 @@ export class GroupCommunicator implements Communicator {
     const { viaShm } = linked;
     this.shmLinkCount = viaShm.filter((v) => v).length;
     if (cfg.shm !== null && (viaShm[cfg.rank] || viaShm[right])) {
-      this.shm = { viaShm, regions: new ShmRegions(cfg.shm.api, cfg.shm.prefix, cfg.rank, viaShm[right]) };
+      this.shmRegions = new ShmRegions(cfg.shm.api, cfg.shm.prefix, cfg.rank, viaShm[right]);
     }
-    this.ring = {
+    const ring = {
       rank: cfg.rank,
       worldSize: cfg.worldSize,
       left: this.left,
-      right: mod(cfg.rank + 1, cfg.worldSize),
+      right,
       runId: cfg.runId,
       runHash: runIdHash(cfg.runId),
       chunkElems: cfg.chunkBytes / 4,
@@ -167,6 +182,7 @@ export class GroupCommunicator implements Communicator {
       pool: new ScratchPool(cfg.chunkBytes / 4),
       progress: this.progress,
     };
+    this.backend = BACKENDS[cfg.backend]({ ring, shm: this.shmRegions === null ? null : { viaShm, regions: this.shmRegions } });
   }
 
   get sharedMemory(): boolean {
@@ -180,14 +196,14 @@ export class GroupCommunicator implements Communicator {
   allreduce(data: Float32Array, op: ReduceOp = 'sum'): Promise<void> {
     if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('allreduce: data must be a Float32Array'));
     if (op !== 'sum' && op !== 'mean') return Promise.reject(new RangeError(`allreduce: op must be "sum" or "mean", got "${String(op)}"`));
-    return this.run('allreduce', (seq) => ringAllreduce(this.linked(), data, seq, op === 'mean', this.shm));
+    return this.run('allreduce', (seq) => this.linked().allreduce(data, seq, op === 'mean'), data.byteLength);
   }
 
   broadcast(data: Float32Array, root: number): Promise<void> {
     if (!(data instanceof Float32Array)) return Promise.reject(new TypeError('broadcast: data must be a Float32Array'));
     const bad = this.checkRoot('broadcast', root);
     if (bad) return Promise.reject(bad);
-    return this.run('broadcast', (seq) => ringBroadcast(this.linked(), data, root, seq));
+    return this.run('broadcast', (seq) => this.linked().broadcast(data, root, seq), data.byteLength);
   }
 
   broadcastValue<T>(value: T | undefined, root: number): Promise<T> {
@@ -233,9 +249,9 @@ export class GroupCommunicator implements Communicator {
     });
   }
 
-  private linked(): RingContext {
-    if (this.ring === null) throw new Error('the ring is not linked');
-    return this.ring;
+  private linked(): CollectiveBackend {
+    if (this.backend === null) throw new Error('the ring is not linked');
+    return this.backend;
   }
 
   private checkRoot(op: string, root: number): RangeError | null {
@@ -245,74 +261,38 @@ export class GroupCommunicator implements Communicator {
   }
 
   /** Runs collectives one after another, each under the deadline and the group's fault latch. */
-  private run<T>(op: string, body: (seq: number) => Promise<T>): Promise<T> {
-    const result = this.tail.then(() => this.execute(op, body));
+  private run<T>(op: string, body: (seq: number) => Promise<T>, bytes: number | null = null): Promise<T> {
+    const result = this.tail.then(() => this.execute(op, body, bytes));
     this.tail = result.catch(() => undefined);
     return result;
   }
 
-  private async execute<T>(op: string, body: (seq: number) => Promise<T>): Promise<T> {
+  /** `bytes`: the array of a ring op, for the flight records; null for the control ops. */
+  private async execute<T>(op: string, body: (seq: number) => Promise<T>, bytes: number | null): Promise<T> {
     if (this.fault !== null) throw this.errorFor(op, this.fault);
     if (this.closing !== null && op !== 'close') throw new CollectiveError(op, this.rank, null, 'the communicator is closed');
     const seq = op === 'rendezvous' ? 0 : ++this.seq;
     this.progress.peer = null;
     this.progress.what = `op #${seq} ${op}`;
     this.progress.lazy = undefined;
-    const timer = setTimeout(() => this.timedOut(), this.cfg.timeoutMs);
+    this.ringOp = bytes !== null;
+    const record = this.flight.begin(seq, op, bytes, this.ringOp ? this.ringPeers : this.controlPeers);
+    const timer = setTimeout(() => this.policy.timedOut(), this.cfg.timeoutMs);
     try {
-      return await Promise.race([body(seq), this.faultLatch.promise]);
+      const result = await Promise.race([body(seq), this.faultLatch.promise]);
+      this.flight.end(record);
+      return result;
     } catch (e) {
-      this.raise(this.faultFrom(e), this.rank === 0 || this.joined);
+      this.policy.fail(e);
       throw this.errorFor(op, this.fault!);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  /**
-   * A deadline passed. During the rendezvous the rank fails at once. Later, the rank it waits on
-   * may be waiting itself (in a ring, every rank behind a stalled one starves), so rank 0 gathers
-   * the timeouts for a moment and names the rank they point at (blameOf); the others wait for
-   * that verdict, and blame their own peer only if rank 0 does not answer.
-   */
-  private timedOut(): void {
-    const p = this.progress.lazy?.() ?? this.progress;
-    const fault: Fault = { peer: p.peer, detail: `timed out after ${this.cfg.timeoutMs} ms waiting for ${p.what}`, origin: this.rank, waiting: true };
-    if (this.ring === null) {
-      this.raise(fault, this.rank === 0 || this.joined);
-    } else if (this.rank === 0) {
-      this.gatherTimeout(fault);
-    } else if (this.fault === null) {
-      this.control.plane.report(fault);
-      setTimeout(() => this.raise(fault, false), VERDICT_MS).unref();
-    }
-  }
-
-  /** Rank 0: a timeout, its own or a member's; the first starts the gathering. */
-  private gatherTimeout(fault: Fault): void {
-    if (this.fault !== null) return;
-    if (this.timeouts.length === 0) setTimeout(() => this.raise(blameOf(this.timeouts), true), GATHER_TIMEOUTS_MS).unref();
-    if (!this.timeouts.some((f) => f.origin === fault.origin)) this.timeouts.push(fault);
-  }
-
-  private faultFrom(e: unknown): Fault {
-    if (e instanceof FrameError) return { peer: this.left, detail: `bad frame from rank ${this.left}: ${e.message}`, origin: this.rank };
-    if (e instanceof PeerError) return { peer: e.peer, detail: e.message, origin: this.rank };
-    return { peer: null, detail: e instanceof Error ? e.message : String(e), origin: this.rank };
-  }
-
   private errorFor(op: string, f: Fault): CollectiveError {
     const detail = f.origin === this.rank ? f.detail : `${f.detail} (detected by rank ${f.origin})`;
     return new CollectiveError(op, this.rank, f.peer, detail);
-  }
-
-  private peerLost(peer: number, why: string): void {
-    if (this.leaving || this.fault !== null) return;
-    setTimeout(() => {
-      if (this.leaving) return;
-      const detail = `lost connection to rank ${peer}: its process died or stopped responding (${why})`;
-      this.raise({ peer, detail, origin: this.rank }, peer !== 0);
-    }, SETTLE_MS).unref();
   }
 
   /** The group can run no more collectives: fail what is pending, tell the others, free the sockets. */
@@ -321,7 +301,19 @@ export class GroupCommunicator implements Communicator {
     this.fault = fault;
     this.faultLatch.reject(new Error(fault.detail));
     if (report) this.control.plane.report(fault);
+    this.dumpFlight(fault);
     this.teardown().catch(() => undefined);
+  }
+
+  /** Once the group was linked: what this rank was doing, for whoever debugs the failure. */
+  private dumpFlight(fault: Fault): void {
+    const { logDir, rank, worldSize, runId } = this.cfg;
+    if (logDir === null || this.backend === null) return;
+    try {
+      writeFlightRecords(logDir, { rank, worldSize, runId }, fault, this.flight.entries());
+    } catch (e) {
+      this.cfg.warn(`rank ${rank} could not write its flight records in ${logDir}: ${(e as Error).message}`);
+    }
   }
 
   private async teardown(): Promise<void> {
@@ -331,7 +323,7 @@ export class GroupCommunicator implements Communicator {
     try {
       this.links.reader.fail(new Error('the communicator is closed'));
       this.links.close();
-      this.shm?.regions.close();
+      this.shmRegions?.close();
       // A rendezvous that timed out never returns to release it.
       this.probe?.release();
       if (this.cfg.ipc !== null) removeIpcSocket(this.cfg.ipc.dir, this.cfg.ipc.path);

@@ -1,5 +1,5 @@
-import type { Communicator, ReduceOp } from '../api.js';
-import { CollectiveError } from '../errors.js';
+import type { Communicator, ReduceOp } from '../base/api.js';
+import { CollectiveError } from '../base/errors.js';
 
 /** World size 1: every collective is the identity and no socket is opened. */
 export class LocalCommunicator implements Communicator {

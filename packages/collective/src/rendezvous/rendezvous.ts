@@ -4,13 +4,13 @@ import type { PortRange, Transport } from '@rwp/process-group';
 import type { MemberControl } from '../control/control-member.js';
 import type { PeerInfo } from '../control/control-protocol.js';
 import type { RootControl } from '../control/control-root.js';
-import type { Progress } from '../group/fault.js';
-import type { RingLinks } from '../ring/ring-links.js';
+import type { Progress } from '../base/fault.js';
+import type { RingLinks } from '../transport/ring-links.js';
 import { hostKey, isLoopback, reachableAddress } from './host.js';
-import { makeIpcDir } from '../ring/ipc-dir.js';
-import { PeerError } from '../group/peer-error.js';
-import type { FrameWriter } from '../ring/frame-writer.js';
-import type { ShmProbe } from '../shm/shm-probe.js';
+import { makeIpcDir } from '../transport/ipc-dir.js';
+import { PeerError } from '../base/peer-error.js';
+import type { FrameWriter } from '../transport/frame-writer.js';
+import type { ShmProbe } from '../transport/shm-probe.js';
 import { errorCode } from '../control/zmq-sockets.js';
 
 /** Who this rank is and where the group meets. */

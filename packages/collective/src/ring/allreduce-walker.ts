@@ -1,4 +1,4 @@
-import { encodeHeader, type FrameKind } from './frame.js';
+import { encodeHeader, type FrameKind } from '../transport/frame.js';
 import { allreduceRecvSegment, segmentChunks, type Chunk } from './ring-plan.js';
 import { opFrames, type RingContext } from './ring-context.js';
 

@@ -1,21 +1,6 @@
 // Tight loops over float32 data; the ring spends most of its own CPU time here. Unrolled by
 // four over subarray views, V8's code runs about 1.6 times faster than the plain loop.
 
-/** acc[i] += own[offset + i]: a partial sum picks up this rank's values on its way round the ring. */
-export function addOwn(acc: Float32Array, own: Float32Array, offset: number): void {
-  const n = acc.length;
-  const o = own.subarray(offset, offset + n);
-  const m = n & ~3;
-  let i = 0;
-  for (; i < m; i += 4) {
-    acc[i] += o[i];
-    acc[i + 1] += o[i + 1];
-    acc[i + 2] += o[i + 2];
-    acc[i + 3] += o[i + 3];
-  }
-  for (; i < n; i++) acc[i] += o[i];
-}
-
 /**
  * Last addition of a segment: own[offset + i] becomes the float32 sum (divided by `divisor` for a
  * mean). No rank computes these values again; the others receive these bytes.

@@ -1,9 +1,9 @@
-import { FrameKind } from './frame.js';
+import { FrameKind } from '../transport/frame.js';
 import { addFinalInto, addInto, addOwnFinal } from './reduce.js';
 import { mod, type Chunk } from './ring-plan.js';
 import { bytesOf, floatsOf, type RingContext } from './ring-context.js';
 import { walkAllreduce, type Forward } from './allreduce-walker.js';
-import type { ShmRegions } from '../shm/shm-regions.js';
+import type { ShmRegions } from '../transport/shm-regions.js';
 
 const NOTHING = new Uint8Array(0);
 /** A notice: the frame says the chunk is ready in shared memory. */

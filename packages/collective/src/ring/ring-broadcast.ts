@@ -1,4 +1,4 @@
-import { encodeHeader, FrameKind, type FrameHeader } from './frame.js';
+import { encodeHeader, FrameKind, type FrameHeader } from '../transport/frame.js';
 import { chunksOf } from './ring-plan.js';
 import { bytesOf, type RingContext } from './ring-context.js';
 

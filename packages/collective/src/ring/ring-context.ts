@@ -1,9 +1,9 @@
-import type { FrameHeader, FrameKind } from './frame.js';
-import type { Progress } from '../group/fault.js';
-import type { LinkIdentity } from './ring-links.js';
-import type { FrameReader } from './frame-reader.js';
-import type { FrameWriter } from './frame-writer.js';
-import type { ScratchPool } from './scratch-pool.js';
+import type { FrameHeader, FrameKind } from '../transport/frame.js';
+import type { Progress } from '../base/fault.js';
+import type { LinkIdentity } from '../transport/link-identity.js';
+import type { FrameReader } from '../transport/frame-reader.js';
+import type { FrameWriter } from '../transport/frame-writer.js';
+import type { ScratchPool } from '../transport/scratch-pool.js';
 
 /** What a ring collective needs: this rank's place, its two links and where to record progress. */
 export interface RingContext extends LinkIdentity {

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '@rwp/process-group';
 import { removeRunRegions } from '@rwp/shm';
-import { ipcDirFor } from '../ring/ipc-dir.js';
+import { ipcDirFor } from '../transport/ipc-dir.js';
 
 export const WORKER = fileURLToPath(new URL('./rank-worker.js', import.meta.url));
 export const ROGUE = fileURLToPath(new URL('./rogue-rank.js', import.meta.url));

@@ -6,9 +6,10 @@
 import { connect as netConnect } from 'node:net';
 import { jobTokenFromEnv, newNonce, proofOf, runIdHash } from '@rwp/process-group';
 import { connect } from '../index.js';
-import { encodeHeader, FrameKind, HEADER_BYTES } from '../ring/frame.js';
-import { authFrame, RING_CONTEXT } from '../ring/link-auth.js';
-import { linkHeader, parseUrl, type LinkIdentity } from '../ring/ring-links.js';
+import { encodeHeader, FrameKind, HEADER_BYTES } from '../transport/frame.js';
+import { authFrame, RING_CONTEXT } from '../transport/link-auth.js';
+import { linkHeader, type LinkIdentity } from '../transport/link-identity.js';
+import { parseUrl } from '../transport/ring-links.js';
 
 function say(event: string, fields: Record<string, unknown> = {}): void {
   process.stdout.write(`${JSON.stringify({ event, ...fields })}\n`);

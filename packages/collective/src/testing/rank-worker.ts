@@ -2,6 +2,7 @@
 // scenario named by RWP_TEST_SCENARIO and prints one JSON object per line on stdout.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { CollectiveError, connect, resolveProcessGroup, type Communicator } from '../index.js';
 import { rankData } from './data.js';
 
@@ -50,6 +51,14 @@ const scenarios: Record<string, (comm: Communicator) => Promise<void>> = {
     for (;;) await comm.allreduce(data);
   },
 
+  /** Three allreduces; then rank RWP_TEST_STALL_RANK stays away from the fourth for RWP_TEST_STALL_MS. */
+  async stall(comm) {
+    const data = new Float32Array(1024);
+    for (let i = 0; i < 3; i++) await comm.allreduce(data);
+    if (comm.rank === Number(process.env.RWP_TEST_STALL_RANK)) await sleep(Number(process.env.RWP_TEST_STALL_MS));
+    await comm.allreduce(data);
+  },
+
   /** Rank 0 calls barrier while the others call allgather. */
   async mismatch(comm) {
     if (comm.rank === 0) await comm.barrier();
@@ -67,7 +76,7 @@ async function main(): Promise<void> {
   if (scenario === undefined) throw new Error(`unknown RWP_TEST_SCENARIO "${process.env.RWP_TEST_SCENARIO}"`);
   let comm: Communicator | null = null;
   try {
-    comm = await connect({ ...pg, chunkBytes: Number(process.env.RWP_TEST_CHUNK_BYTES ?? 0) || undefined });
+    comm = await connect({ ...pg, chunkBytes: Number(process.env.RWP_TEST_CHUNK_BYTES ?? 0) || undefined, logDir: process.env.RWP_TEST_LOG_DIR });
     say('connected', { sharedMemory: comm.sharedMemory, sharedMemoryLinks: comm.sharedMemoryLinks });
     await scenario(comm);
     await comm.close();

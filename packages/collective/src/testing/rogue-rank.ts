@@ -4,8 +4,8 @@ import { connect as netConnect, createServer, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { jobTokenFromEnv, resolveProcessGroup, runIdHash } from '@rwp/process-group';
 import { MemberControl } from '../control/control-member.js';
-import { encodeHeader, FrameKind, HEADER_BYTES, type FrameHeader } from '../ring/frame.js';
-import { parseUrl } from '../ring/ring-links.js';
+import { encodeHeader, FrameKind, HEADER_BYTES, type FrameHeader } from '../transport/frame.js';
+import { parseUrl } from '../transport/ring-links.js';
 import { controlClientSocket, newContext } from '../control/zmq-sockets.js';
 import { ROGUE_TARGET_LENGTH } from './data.js';
 

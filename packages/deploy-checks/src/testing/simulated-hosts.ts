@@ -5,13 +5,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 
-/** The launcher's two-host helper, loaded from its built file (it is test code, not the package's API). */
+/** The launcher's two-host helper, loaded from its test build (it is test code, not the package's API). */
 interface TwoHosts {
   ADDRS: string[];
   cannotRun(): string | undefined;
   twoHosts(t: TestContext): string[];
 }
-const helper = (await import(new URL('testing/two-hosts.js', import.meta.resolve('@rwp/launcher')).href)) as TwoHosts;
+const helper = (await import(new URL('../test-dist/testing/two-hosts.js', import.meta.resolve('@rwp/launcher')).href)) as TwoHosts;
 
 export const cannotSimulateHosts = helper.cannotRun;
 

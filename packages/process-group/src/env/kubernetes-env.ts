@@ -1,5 +1,6 @@
 import { ProcessGroupEnvError } from '../errors.js';
 import { readInt, readPort, readString, requireInt } from './env-values.js';
+import { WORKER_ENV } from './names.js';
 import { DEFAULT_MASTER_PORT, type Identity } from '../process-group.js';
 import { masterAddrFor } from './master-addr.js';
 
@@ -10,9 +11,9 @@ import { masterAddrFor } from './master-addr.js';
 export function resolveKubernetes(env: NodeJS.ProcessEnv): Identity {
   const index = requireInt(env, 'JOB_COMPLETION_INDEX', 0, 'indexed Job');
   const nproc = readInt(env, 'RWP_NPROC_PER_POD', 1) ?? 1;
-  const localRank = readInt(env, 'LOCAL_RANK');
+  const localRank = readInt(env, WORKER_ENV.localRank);
   if (localRank === undefined && nproc > 1) {
-    throw new ProcessGroupEnvError('LOCAL_RANK', `is not set but RWP_NPROC_PER_POD=${nproc}; each process in the pod needs its own LOCAL_RANK`);
+    throw new ProcessGroupEnvError(WORKER_ENV.localRank, `is not set but RWP_NPROC_PER_POD=${nproc}; each process in the pod needs its own LOCAL_RANK`);
   }
   const { nnodes, worldSize } = podCount(env, nproc);
   if (index >= nnodes) {
@@ -25,24 +26,24 @@ export function resolveKubernetes(env: NodeJS.ProcessEnv): Identity {
     localWorldSize: nproc,
     nodeRank: index,
     masterAddr: masterAddrFor(env, worldSize, 'Kubernetes'),
-    masterPort: readPort(env, 'MASTER_PORT') ?? DEFAULT_MASTER_PORT,
-    runId: readString(env, 'RWP_RUN_ID') ?? readString(env, 'JOB_NAME') ?? jobNameFromHost(env, index) ?? 'kubernetes',
+    masterPort: readPort(env, WORKER_ENV.masterPort) ?? DEFAULT_MASTER_PORT,
+    runId: readString(env, WORKER_ENV.runId) ?? readString(env, 'JOB_NAME') ?? jobNameFromHost(env, index) ?? 'kubernetes',
     source: 'kubernetes',
   };
 }
 
 function podCount(env: NodeJS.ProcessEnv, nproc: number): { nnodes: number; worldSize: number } {
   const nnodes = readInt(env, 'RWP_NNODES', 1);
-  const world = readInt(env, 'WORLD_SIZE', 1);
+  const world = readInt(env, WORKER_ENV.worldSize, 1);
   if (nnodes !== undefined && world !== undefined && world !== nnodes * nproc) {
-    throw new ProcessGroupEnvError('WORLD_SIZE', `WORLD_SIZE=${world} differs from RWP_NNODES=${nnodes} x RWP_NPROC_PER_POD=${nproc}`);
+    throw new ProcessGroupEnvError(WORKER_ENV.worldSize, `WORLD_SIZE=${world} differs from RWP_NNODES=${nnodes} x RWP_NPROC_PER_POD=${nproc}`);
   }
   if (nnodes !== undefined) return { nnodes, worldSize: nnodes * nproc };
   if (world === undefined) {
     throw new ProcessGroupEnvError('RWP_NNODES', 'is not set, nor WORLD_SIZE; an indexed Job must say how many pods (or processes) take part');
   }
   if (world % nproc !== 0) {
-    throw new ProcessGroupEnvError('WORLD_SIZE', `WORLD_SIZE=${world} is not a multiple of RWP_NPROC_PER_POD=${nproc}`);
+    throw new ProcessGroupEnvError(WORKER_ENV.worldSize, `WORLD_SIZE=${world} is not a multiple of RWP_NPROC_PER_POD=${nproc}`);
   }
   return { nnodes: world / nproc, worldSize: world };
 }

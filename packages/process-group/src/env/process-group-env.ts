@@ -1,6 +1,8 @@
 import { ProcessGroupEnvError } from '../errors.js';
-import { DEFAULT_MASTER_PORT, DEFAULT_TIMEOUT_MS, type Identity, type ProcessGroupEnv, type Transport } from '../process-group.js';
+import { DEFAULT_MASTER_PORT, DEFAULT_TIMEOUT_MS, DEFAULT_TRANSPORT, TRANSPORTS, type Identity, type ProcessGroupEnv, type Transport } from '../process-group.js';
 import { checkBelow, readInt, readPort, readString } from './env-values.js';
+import { WORKER_ENV } from './names.js';
+import { commTimeoutFromEnv } from './worker-settings.js';
 import { resolveKubernetes } from './kubernetes-env.js';
 import { resolveLauncher } from './launcher-env.js';
 import { OPEN_MPI_RANK, resolveOpenMpi } from './mpi-env.js';
@@ -18,17 +20,17 @@ import { refuseUnknownLaunch } from './unknown-launcher.js';
 export function resolveProcessGroup(env: NodeJS.ProcessEnv = process.env): ProcessGroupEnv {
   const identity = resolveIdentity(env);
   checkIdentity(identity);
-  return { ...identity, transport: readTransport(env), timeoutMs: readInt(env, 'RWP_COMM_TIMEOUT_MS', 1) ?? DEFAULT_TIMEOUT_MS };
+  return { ...identity, transport: readTransport(env), timeoutMs: commTimeoutFromEnv(env) ?? DEFAULT_TIMEOUT_MS };
 }
 
 function resolveIdentity(env: NodeJS.ProcessEnv): Identity {
-  if (readString(env, 'RANK') !== undefined) return underTorchrunAgent(env) ? resolveTorchrun(env) : resolveLauncher(env);
+  if (readString(env, WORKER_ENV.rank) !== undefined) return underTorchrunAgent(env) ? resolveTorchrun(env) : resolveLauncher(env);
   if (readString(env, OPEN_MPI_RANK) !== undefined) return resolveOpenMpi(env);
   if (readString(env, 'SLURM_PROCID') !== undefined) return resolveSlurm(env);
   if (readString(env, 'JOB_COMPLETION_INDEX') !== undefined) return resolveKubernetes(env);
-  const worldSize = readInt(env, 'WORLD_SIZE', 1) ?? 1;
+  const worldSize = readInt(env, WORKER_ENV.worldSize, 1) ?? 1;
   if (worldSize > 1) {
-    throw new ProcessGroupEnvError('RANK', `is not set but WORLD_SIZE=${worldSize}; set RANK (or run under rwp-launch, srun or an indexed Job)`);
+    throw new ProcessGroupEnvError(WORKER_ENV.rank, `is not set but WORLD_SIZE=${worldSize}; set RANK (or run under rwp-launch, srun or an indexed Job)`);
   }
   refuseUnknownLaunch(env);
   return {
@@ -37,31 +39,46 @@ function resolveIdentity(env: NodeJS.ProcessEnv): Identity {
     localRank: 0,
     localWorldSize: 1,
     nodeRank: 0,
-    masterAddr: readString(env, 'MASTER_ADDR') ?? '127.0.0.1',
-    masterPort: readPort(env, 'MASTER_PORT') ?? DEFAULT_MASTER_PORT,
-    runId: readString(env, 'RWP_RUN_ID') ?? 'single',
+    masterAddr: readString(env, WORKER_ENV.masterAddr) ?? '127.0.0.1',
+    masterPort: readPort(env, WORKER_ENV.masterPort) ?? DEFAULT_MASTER_PORT,
+    runId: readString(env, WORKER_ENV.runId) ?? 'single',
     source: 'single',
   };
 }
 
 function readTransport(env: NodeJS.ProcessEnv): Transport {
-  const t = readString(env, 'RWP_TRANSPORT') ?? 'ipc';
-  if (t !== 'ipc' && t !== 'tcp') throw new ProcessGroupEnvError('RWP_TRANSPORT', `must be "ipc" or "tcp", got "${t}"`);
-  return t;
+  const t = readString(env, WORKER_ENV.transport) ?? DEFAULT_TRANSPORT;
+  if (!(TRANSPORTS as readonly string[]).includes(t)) {
+    throw new ProcessGroupEnvError(WORKER_ENV.transport, `must be ${TRANSPORTS.map((k) => `"${k}"`).join(' or ')}, got "${t}"`);
+  }
+  return t as Transport;
 }
 
 function checkIdentity(id: Identity): void {
   const names = {
-    launcher: ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE'],
-    torchrun: ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE'],
+    launcher: [WORKER_ENV.rank, WORKER_ENV.worldSize, WORKER_ENV.localRank, WORKER_ENV.localWorldSize],
+    torchrun: [WORKER_ENV.rank, WORKER_ENV.worldSize, WORKER_ENV.localRank, WORKER_ENV.localWorldSize],
     mpi: [OPEN_MPI_RANK, 'OMPI_COMM_WORLD_SIZE', 'OMPI_COMM_WORLD_LOCAL_RANK', 'OMPI_COMM_WORLD_LOCAL_SIZE'],
     slurm: ['SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_LOCALID', 'SLURM_TASKS_PER_NODE'],
-    kubernetes: ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'RWP_NPROC_PER_POD'],
-    single: ['RANK', 'WORLD_SIZE', 'LOCAL_RANK', 'LOCAL_WORLD_SIZE'],
+    kubernetes: [WORKER_ENV.rank, WORKER_ENV.worldSize, WORKER_ENV.localRank, 'RWP_NPROC_PER_POD'],
+    single: [WORKER_ENV.rank, WORKER_ENV.worldSize, WORKER_ENV.localRank, WORKER_ENV.localWorldSize],
   }[id.source];
   checkBelow(names[0], id.rank, names[1], id.worldSize);
   checkBelow(names[2], id.localRank, names[3], id.localWorldSize);
   if (id.localWorldSize > id.worldSize) {
     throw new ProcessGroupEnvError(names[3], `${names[3]}=${id.localWorldSize} exceeds ${names[1]}=${id.worldSize}`);
+  }
+}
+
+/**
+ * This process's rank for its log lines, resolved as resolveProcessGroup does (launcher, Slurm or
+ * Kubernetes); 0 where the environment is malformed, which resolving the group then reports.
+ */
+export function rankForLogs(env: NodeJS.ProcessEnv = process.env): number {
+  try {
+    return resolveProcessGroup(env).rank;
+  } catch (e) {
+    if (e instanceof ProcessGroupEnvError) return 0;
+    throw e;
   }
 }

@@ -1,5 +1,6 @@
 import { ProcessGroupEnvError } from '../errors.js';
 import { readInt, readPort, readString, requireInt } from './env-values.js';
+import { WORKER_ENV } from './names.js';
 import { DEFAULT_MASTER_PORT, type Identity } from '../process-group.js';
 import { masterAddrFor } from './master-addr.js';
 import { expandHostList, expandTaskCounts } from './slurm-lists.js';
@@ -30,8 +31,8 @@ export function resolveSlurm(env: NodeJS.ProcessEnv): Identity {
     localWorldSize,
     nodeRank,
     masterAddr: masterAddrFor(env, worldSize, 'Slurm', hosts?.[0]),
-    masterPort: readPort(env, 'MASTER_PORT') ?? (jobId === undefined ? DEFAULT_MASTER_PORT : DEFAULT_MASTER_PORT + (jobId % DERIVED_PORT_SPAN)),
-    runId: readString(env, 'RWP_RUN_ID') ?? runId,
+    masterPort: readPort(env, WORKER_ENV.masterPort) ?? (jobId === undefined ? DEFAULT_MASTER_PORT : DEFAULT_MASTER_PORT + (jobId % DERIVED_PORT_SPAN)),
+    runId: readString(env, WORKER_ENV.runId) ?? runId,
     source: 'slurm',
   };
 }
