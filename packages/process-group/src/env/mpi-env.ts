@@ -1,6 +1,7 @@
 import { DEFAULT_MASTER_PORT, type Identity } from '../process-group.js';
 import { checkBelow, readPort, readString, requireInt } from './env-values.js';
 import { masterAddrFor } from './master-addr.js';
+import { WORKER_ENV } from './names.js';
 
 /** Set by Open MPI's mpirun (and by srun --mpi=pmix into Open MPI programs) for every process. */
 export const OPEN_MPI_RANK = 'OMPI_COMM_WORLD_RANK';
@@ -26,8 +27,8 @@ export function resolveOpenMpi(env: NodeJS.ProcessEnv): Identity {
     // mpirun places ranks node by node by default (OMPI_COMM_WORLD_NODE_RANK is a rank within the node, not the node).
     nodeRank: Math.floor(rank / localWorldSize),
     masterAddr: masterAddrFor(env, oneHost ? 1 : worldSize, 'Open MPI (ranks on several hosts)'),
-    masterPort: readPort(env, 'MASTER_PORT') ?? DEFAULT_MASTER_PORT,
-    runId: readString(env, 'RWP_RUN_ID') ?? (jobId === undefined ? 'mpi' : `mpi-${jobId}`),
+    masterPort: readPort(env, WORKER_ENV.masterPort) ?? DEFAULT_MASTER_PORT,
+    runId: readString(env, WORKER_ENV.runId) ?? (jobId === undefined ? 'mpi' : `mpi-${jobId}`),
     source: 'mpi',
   };
 }

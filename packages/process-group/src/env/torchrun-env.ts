@@ -2,6 +2,7 @@ import { ProcessGroupEnvError } from '../errors.js';
 import type { Identity } from '../process-group.js';
 import { readString } from './env-values.js';
 import { resolveLauncher } from './launcher-env.js';
+import { WORKER_ENV } from './names.js';
 
 /** torchrun's agent (torch.distributed.elastic) sets this for every worker it starts; rwp-launch does not. */
 export const TORCHRUN_AGENT = 'TORCHELASTIC_USE_AGENT_STORE';
@@ -20,11 +21,11 @@ export function underTorchrunAgent(env: NodeJS.ProcessEnv): boolean {
  */
 export function resolveTorchrun(env: NodeJS.ProcessEnv): Identity {
   const id = resolveLauncher(env);
-  if (readString(env, 'MASTER_PORT') === undefined) {
-    throw new ProcessGroupEnvError('MASTER_PORT', `is not set but ${TORCHRUN_AGENT} is: torchrun's agent always sets it`);
+  if (readString(env, WORKER_ENV.masterPort) === undefined) {
+    throw new ProcessGroupEnvError(WORKER_ENV.masterPort, `is not set but ${TORCHRUN_AGENT} is: torchrun's agent always sets it`);
   }
   if (id.masterPort >= 65535) {
-    throw new ProcessGroupEnvError('MASTER_PORT', `MASTER_PORT=${id.masterPort} leaves no port after it for rwp's rendezvous (torchrun's agent holds MASTER_PORT itself)`);
+    throw new ProcessGroupEnvError(WORKER_ENV.masterPort, `MASTER_PORT=${id.masterPort} leaves no port after it for rwp's rendezvous (torchrun's agent holds MASTER_PORT itself)`);
   }
   return { ...id, masterPort: id.masterPort + 1, source: 'torchrun' };
 }
