@@ -16,9 +16,14 @@ cd "$(dirname "$0")/.."
 #   device-select layer. The tests check that `auto`, the GPU index and a worker's stderr are
 #   right beside them, so every machine that runs the suite has them;
 # - chromium, without its Recommends (a desktop's worth of packages): SwiftShader's Vulkan driver,
-#   the WebGPU adapter on a machine without a GPU.
+#   the WebGPU adapter on a machine without a GPU;
+# - the cluster launchers the tests run for real (docs/deployment.md), without their Recommends:
+#   munge, slurmctld, slurmd, slurm-client: a Slurm controller and node daemons for srun and
+#   sbatch (Recommends would add ~35 packages of unused Slurm plugins: HDF5, InfluxDB, IPMI, ROCm);
+#   openmpi-bin, libopenmpi-dev: Open MPI's mpirun (Recommends add gfortran's coarray libraries);
+#   python3-torch: torchrun's agent. Together ~930 MB and ~3.5 min here, most of it PyTorch.
 APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 iproute2 fonts-dejavu-core libvulkan1 libvulkan-dev mesa-vulkan-drivers)
-APT_NO_RECOMMENDS=(chromium)
+APT_NO_RECOMMENDS=(chromium munge slurmctld slurmd slurm-client openmpi-bin libopenmpi-dev python3-torch)
 missing=()
 lean=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

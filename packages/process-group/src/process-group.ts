@@ -15,7 +15,7 @@ export interface ProcessGroupEnv {
   runId: string;
   transport: Transport;
   timeoutMs: number;
-  source: 'launcher' | 'slurm' | 'kubernetes' | 'single';
+  source: 'launcher' | 'torchrun' | 'mpi' | 'slurm' | 'kubernetes' | 'single';
 }
 
 /** The part of the identity each source resolves; transport and timeout are common to all. */

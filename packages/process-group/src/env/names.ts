@@ -1,7 +1,8 @@
 // The worker's environment: every variable rwp-launch sets for a worker (torchrun's names where
 // torchrun has one) and the workers read. The launcher writes them and process-group reads them
-// by these names, so each name is spelt once. Slurm's and Kubernetes' own variables are read only
-// by slurm-env.ts and kubernetes-env.ts.
+// by these names, so each name is spelt once. Slurm's, Kubernetes', Open MPI's and torchrun's agent's
+// own variables are read only by slurm-env.ts, kubernetes-env.ts, mpi-env.ts and torchrun-env.ts,
+// and other launchers' by unknown-launcher.ts.
 export const WORKER_ENV = {
   rank: 'RANK',
   localRank: 'LOCAL_RANK',

@@ -5,12 +5,17 @@ import { WORKER_ENV } from './names.js';
 import { commTimeoutFromEnv } from './worker-settings.js';
 import { resolveKubernetes } from './kubernetes-env.js';
 import { resolveLauncher } from './launcher-env.js';
+import { OPEN_MPI_RANK, resolveOpenMpi } from './mpi-env.js';
 import { resolveSlurm } from './slurm-env.js';
+import { resolveTorchrun, underTorchrunAgent } from './torchrun-env.js';
+import { refuseUnknownLaunch } from './unknown-launcher.js';
 
 /**
- * Identity of this process in the group, from (in order) our launcher's torchrun-style variables,
- * Slurm srun, a Kubernetes indexed Job, or else a single process. Throws ProcessGroupEnvError
- * naming the variable when a value is malformed or inconsistent.
+ * Identity of this process in the group, from (in order) our launcher's torchrun-style variables
+ * (or torchrun's agent), Open MPI's mpirun, Slurm srun, a Kubernetes indexed Job, or else a single
+ * process. Open MPI's variables come before Slurm's because mpirun inside an allocation inherits
+ * the batch script's SLURM_*. Throws ProcessGroupEnvError naming the variable when a value is
+ * malformed or inconsistent, or when another launcher started several processes.
  */
 export function resolveProcessGroup(env: NodeJS.ProcessEnv = process.env): ProcessGroupEnv {
   const identity = resolveIdentity(env);
@@ -19,13 +24,15 @@ export function resolveProcessGroup(env: NodeJS.ProcessEnv = process.env): Proce
 }
 
 function resolveIdentity(env: NodeJS.ProcessEnv): Identity {
-  if (readString(env, WORKER_ENV.rank) !== undefined) return resolveLauncher(env);
+  if (readString(env, WORKER_ENV.rank) !== undefined) return underTorchrunAgent(env) ? resolveTorchrun(env) : resolveLauncher(env);
+  if (readString(env, OPEN_MPI_RANK) !== undefined) return resolveOpenMpi(env);
   if (readString(env, 'SLURM_PROCID') !== undefined) return resolveSlurm(env);
   if (readString(env, 'JOB_COMPLETION_INDEX') !== undefined) return resolveKubernetes(env);
   const worldSize = readInt(env, WORKER_ENV.worldSize, 1) ?? 1;
   if (worldSize > 1) {
     throw new ProcessGroupEnvError(WORKER_ENV.rank, `is not set but WORLD_SIZE=${worldSize}; set RANK (or run under rwp-launch, srun or an indexed Job)`);
   }
+  refuseUnknownLaunch(env);
   return {
     rank: 0,
     worldSize: 1,
@@ -50,6 +57,8 @@ function readTransport(env: NodeJS.ProcessEnv): Transport {
 function checkIdentity(id: Identity): void {
   const names = {
     launcher: [WORKER_ENV.rank, WORKER_ENV.worldSize, WORKER_ENV.localRank, WORKER_ENV.localWorldSize],
+    torchrun: [WORKER_ENV.rank, WORKER_ENV.worldSize, WORKER_ENV.localRank, WORKER_ENV.localWorldSize],
+    mpi: [OPEN_MPI_RANK, 'OMPI_COMM_WORLD_SIZE', 'OMPI_COMM_WORLD_LOCAL_RANK', 'OMPI_COMM_WORLD_LOCAL_SIZE'],
     slurm: ['SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_LOCALID', 'SLURM_TASKS_PER_NODE'],
     kubernetes: [WORKER_ENV.rank, WORKER_ENV.worldSize, WORKER_ENV.localRank, 'RWP_NPROC_PER_POD'],
     single: [WORKER_ENV.rank, WORKER_ENV.worldSize, WORKER_ENV.localRank, WORKER_ENV.localWorldSize],
