@@ -21,9 +21,12 @@ cd "$(dirname "$0")/.."
 #   munge, slurmctld, slurmd, slurm-client: a Slurm controller and node daemons for srun and
 #   sbatch (Recommends would add ~35 packages of unused Slurm plugins: HDF5, InfluxDB, IPMI, ROCm);
 #   openmpi-bin, libopenmpi-dev: Open MPI's mpirun (Recommends add gfortran's coarray libraries);
-#   python3-torch: torchrun's agent. Together ~930 MB and ~3.5 min here, most of it PyTorch.
+#   python3-torch: torchrun's agent. Together ~930 MB and ~3.5 min here, most of it PyTorch;
+# - python3-torchvision: the reference the data tests hold rwp's crops against (without it they
+#   fall back to fixtures it wrote) and bench:data --pytorch; libopenblas0-openmp: PyTorch's dense
+#   layers at a fair speed in the benchmarks (the reference BLAS is ~17x slower).
 APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 iproute2 fonts-dejavu-core libvulkan1 libvulkan-dev mesa-vulkan-drivers)
-APT_NO_RECOMMENDS=(chromium munge slurmctld slurmd slurm-client openmpi-bin libopenmpi-dev python3-torch)
+APT_NO_RECOMMENDS=(chromium munge slurmctld slurmd slurm-client openmpi-bin libopenmpi-dev python3-torch python3-torchvision libopenblas0-openmp)
 missing=()
 lean=()
 for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
