@@ -13,7 +13,8 @@ import { jsonLines, scratch, startCli, waitFor, type CliRun } from './testing/ha
 import { ADDRS, cannotRun, onHost, twoHosts } from './testing/two-hosts.js';
 
 const TRAIN = fileURLToPath(new URL('../../trainer/bin/rwp-train.js', import.meta.url));
-const INTRUDER = fileURLToPath(new URL('testing/intruder.js', import.meta.resolve('@rwp/collective')));
+// Collective's test helper, from its test build (dist/ ships no test helper).
+const INTRUDER = fileURLToPath(new URL('../test-dist/testing/intruder.js', import.meta.resolve('@rwp/collective')));
 const CONFIG = `seed: 3
 model:
   arch: cnn
