@@ -1,7 +1,7 @@
 // rwp's crops against torchvision 0.14's (Debian's python3-torchvision under /usr/bin/python3).
 // Where torchvision is not importable the tests compare with fixtures it wrote; regenerate them
 // with torchvision installed:
-//   RWP_WRITE_FIXTURES=1 node --test packages/data/dist/torchvision-agreement.test.js
+//   RWP_WRITE_FIXTURES=1 node --test packages/data/test-dist/torchvision-agreement.test.js
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
