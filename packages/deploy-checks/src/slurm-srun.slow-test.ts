@@ -3,7 +3,7 @@
 // and a killed task must end the job step, named, with nothing left running.
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { repoPath, REPO_ROOT } from './repo.js';
@@ -63,10 +63,17 @@ test('launch/slurm/rwp.sbatch requeued after its first checkpoint (scontrol requ
   // Slurm holds a requeued job back for two minutes (its begin time); an administrator's update lets it start now.
   const jobState = (): string | undefined => /JobState=(\S+)/.exec(slurm.client(['scontrol', 'show', 'job', '--oneliner', jobId]))?.[1];
   await waitFor(`job ${jobId} to be pending again`, () => (jobState() === 'PENDING' ? true : undefined), 60_000);
+  // Released only once the first instance's tasks are gone (a loaded host can take seconds to end
+  // them: a rank finishes its checkpoint write first), as Slurm's own two-minute hold would ensure.
+  await slurm.drained(60_000);
   slurm.client(['scontrol', 'update', `JobId=${jobId}`, 'StartTime=now']);
   await waitFor(`job ${jobId} to complete after its requeue`, () => {
     const state = jobState();
-    if (state === 'FAILED' || state === 'CANCELLED') throw new Error(`job ${jobId} ${state}:\n${readFileSync(out, 'utf8').slice(-4000)}`);
+    if (state === 'FAILED' || state === 'CANCELLED') {
+      const record = slurm.client(['scontrol', 'show', 'job', jobId]);
+      const daemons = readdirSync(join(slurm.dir, 'log')).map((f) => `== ${f}\n${readFileSync(join(slurm.dir, 'log', f), 'utf8').slice(-3000)}`).join('\n');
+      throw new Error(`job ${jobId} ${state}:\n${readFileSync(out, 'utf8').slice(-4000)}\n== scontrol show job\n${record}\n${daemons}`);
+    }
     return state === 'COMPLETED' ? true : undefined;
   }, 150_000);
   const log = readFileSync(out, 'utf8');
