@@ -36,8 +36,9 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('VK_') && k !== 'RWP_VK_DEVICE' && k !== 'NODEVICE_SELECT'));
 }
 
-const moduleUrl = new URL('./device-select.js', import.meta.url).href;
-const script = `import(${JSON.stringify(moduleUrl)}).then(async (m) => console.log(JSON.stringify(await m.listAdapters())))`;
+// The child lists the adapters its Dawn sees, with the Vulkan variables of its environment.
+const namesUrl = new URL('./adapter-names.js', import.meta.url).href;
+const script = `Promise.all([import(${JSON.stringify(namesUrl)}), import('webgpu')]).then(async ([m, w]) => console.log(JSON.stringify(await m.adapterNames(w.create))))`;
 
 async function adaptersWith(device: string | undefined): Promise<{ adapters: string[]; stderr: string }> {
   const icds = icdFiles();

@@ -9,7 +9,6 @@
 import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adapterNames } from './adapter-names.js';
 
 export const DEVICE_SELECT_LAYER = 'VK_LAYER_RWP_device_select';
 /** Where scripts/build-layer.mjs puts the layer and its manifest. */
@@ -44,10 +43,4 @@ export function deviceSelectEnv(device: string, base: NodeJS.ProcessEnv = proces
     VK_INSTANCE_LAYERS: withEntry(base.VK_INSTANCE_LAYERS, DEVICE_SELECT_LAYER, false),
     RWP_VK_DEVICE: device,
   };
-}
-
-/** The names of the adapters Dawn sees in this process. Creates a Dawn GPU, so the variables of deviceSelectEnv must be set first. */
-export async function listAdapters(): Promise<string[]> {
-  const { create } = await import('webgpu');
-  return adapterNames(create);
 }

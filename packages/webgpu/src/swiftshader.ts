@@ -6,7 +6,7 @@ import { vulkanDrivers, vulkanEnv } from './vulkan-drivers.js';
 const CANDIDATES = ['/usr/lib/chromium/vk_swiftshader_icd.json'];
 
 /** The SwiftShader Vulkan manifest installed here, if any. */
-export function swiftshaderIcd(): string | undefined {
+function swiftshaderIcd(): string | undefined {
   return CANDIDATES.find((p) => existsSync(p));
 }
 

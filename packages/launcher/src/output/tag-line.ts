@@ -8,7 +8,7 @@ const SAYS_ERROR = /^\s*(error|fatal|panic|segmentation fault|aborted|[a-z]*erro
 const SAYS_WARNING = /^\s*warn(ing)?\b/i;
 
 /** A native library's or a runtime's text line: its level from its first word, else warn on stderr and info on stdout. */
-export function textLevel(stream: StreamName, line: string): number {
+function textLevel(stream: StreamName, line: string): number {
   if (SAYS_ERROR.test(line)) return ERROR;
   if (SAYS_WARNING.test(line)) return WARN;
   return stream === 'stderr' ? WARN : INFO;
