@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
-import { jsonLines, scratch, startCli, waitFor, type CliRun } from './testing/harness.js';
+import { allEnded, jsonLines, scratch, startCli, waitFor, type CliRun } from './testing/harness.js';
 import { ADDRS, cannotRun, onHost, twoHosts } from './testing/two-hosts.js';
 
 const TRAIN = fileURLToPath(new URL('../../trainer/bin/rwp-train.js', import.meta.url));
@@ -50,7 +50,7 @@ function weights(runDir: string): Buffer {
 }
 
 async function succeeded(runs: CliRun[]): Promise<void> {
-  const results = await Promise.all(runs.map((r) => r.done));
+  const results = await allEnded(runs, 300_000);
   results.forEach(({ code }, node) => assert.equal(code, 0, `launcher ${node}:\n${runs[node].stdout().slice(-5000)}\n${runs[node].stderr()}`));
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { fixture, jsonLines, PROCESSES, scratch, startCli } from './testing/harness.js';
+import { allEnded, fixture, jsonLines, PROCESSES, scratch, startCli } from './testing/harness.js';
 import { ADDRS, cannotRun, onHost, twoHosts } from './testing/two-hosts.js';
 
 function launchOnBothHosts(t: TestContext, extra: string[]) {
@@ -27,7 +27,7 @@ function launchOnBothHosts(t: TestContext, extra: string[]) {
 
 test('two hosts: four ranks complete allreduces over tcp, their ring listening within --data-ports', { ...PROCESSES, skip: cannotRun() }, async (t) => {
   const runs = launchOnBothHosts(t, ['--data-ports', '41000-41001']);
-  const results = await Promise.all(runs.map((r) => r.done));
+  const results = await allEnded(runs);
   results.forEach(({ code }, node) => {
     assert.equal(code, 0, `node ${node}:\n${runs[node].stdout()}\n${runs[node].stderr()}`);
     const lines = jsonLines(runs[node].stdout());
@@ -40,7 +40,7 @@ test('two hosts: four ranks complete allreduces over tcp, their ring listening w
 
 test('two hosts: a rank dying on one host ends the launchers of both', { ...PROCESSES, skip: cannotRun() }, async (t) => {
   const runs = launchOnBothHosts(t, ['--set', 'fail_rank=3']);
-  const results = await Promise.all(runs.map((r) => r.done));
+  const results = await allEnded(runs);
   assert.equal(results[1].code, 7, runs[1].stdout());
   assert.match(runs[1].stdout(), /rank 3 exited with code 7/);
   assert.notEqual(results[0].code, 0, runs[0].stdout());
@@ -49,7 +49,7 @@ test('two hosts: a rank dying on one host ends the launchers of both', { ...PROC
 
 test('two hosts: after a rank dies both launchers restart and the group completes', { ...PROCESSES, skip: cannotRun() }, async (t) => {
   const runs = launchOnBothHosts(t, ['--max-restarts', '1', '--set', 'fail_rank=3']);
-  const results = await Promise.all(runs.map((r) => r.done));
+  const results = await allEnded(runs);
   results.forEach(({ code }, node) => {
     const lines = jsonLines(runs[node].stdout());
     assert.equal(code, 0, runs[node].stdout());

@@ -3,14 +3,11 @@ import type { Logger } from 'pino';
 import { afterAttempt, type Attempts, type Next } from './attempts.js';
 import { Decisions } from './decisions.js';
 import { LaunchError } from '../errors.js';
-import { checkFollower } from './launcher-handshake.js';
+import { checkFollower, GREETING_MS } from './launcher-handshake.js';
 import { LineChannel, type FailureInfo, type FromCoordinator, type Outcome, type ToCoordinator } from './launcher-messages.js';
 import { launchersPort } from './launchers-port.js';
 import { prepareAttempt, type Attempt, type LaunchSettings } from '../settings/launch-settings.js';
 import { StopLatch } from './stop-latch.js';
-
-/** How long a connection to the launchers' port may take to prove the token and say which node it is. */
-const GREETING_MS = 10_000;
 
 interface Node {
   channel: LineChannel<ToCoordinator, FromCoordinator>;

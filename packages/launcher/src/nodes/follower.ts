@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Attempts, Next } from './attempts.js';
 import { Decisions } from './decisions.js';
 import { LaunchError } from '../errors.js';
-import { proveToCoordinator } from './launcher-handshake.js';
+import { GREETING_MS, proveToCoordinator } from './launcher-handshake.js';
 import { LineChannel, type FailureInfo, type FromCoordinator, type Outcome, type ToCoordinator } from './launcher-messages.js';
 import { launchersPort } from './launchers-port.js';
 import { prepareAttempt, type LaunchSettings } from '../settings/launch-settings.js';
@@ -46,7 +46,7 @@ export class Follower implements Attempts {
     }
     let rest: Buffer;
     try {
-      rest = await proveToCoordinator(socket, plan.jobToken);
+      rest = await bounded(socket, proveToCoordinator(socket, plan.jobToken));
     } catch (e) {
       socket.destroy();
       throw new LaunchError(`node 0's launcher at ${where}: ${(e as Error).message}`);
@@ -122,8 +122,30 @@ function connected(host: string, port: number): Promise<Socket> {
     socket.once('connect', () => {
       socket.off('error', reject);
       socket.on('error', () => undefined);
+      // Nobody listens yet and the kernel picked the port itself as this end's: TCP lets such a
+      // connection open to itself, and node 0 could then never listen there. Drop it and retry.
+      if (socket.localPort === socket.remotePort && socket.localAddress === socket.remoteAddress) {
+        socket.destroy();
+        reject(new Error('nobody listens there yet'));
+        return;
+      }
       resolve(socket);
     });
     socket.once('error', reject);
+  });
+}
+
+/** The handshake, or why it did not finish: the peer closed, or said nothing for GREETING_MS. */
+function bounded<T>(socket: Socket, handshake: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let onClose = (): void => undefined;
+  const cut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer to the handshake within ${GREETING_MS / 1000} s: is that port an rwp-launch's?`)), GREETING_MS);
+    onClose = () => reject(new Error('it closed the connection during the handshake'));
+    socket.once('close', onClose);
+  });
+  return Promise.race([handshake, cut]).finally(() => {
+    clearTimeout(timer);
+    socket.off('close', onClose);
   });
 }

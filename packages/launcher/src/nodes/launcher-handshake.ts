@@ -8,6 +8,9 @@ import { Incoming, NONCE_BYTES, newNonce, PROOF_BYTES, proofMatches, proofOf } f
 // agree on whether there is one.
 
 const CONTEXT = 'launchers';
+
+/** How long either side may take to prove the token (and, for node k, to say which node it is). */
+export const GREETING_MS = 10_000;
 const REQUEST = Buffer.from('RWPl');
 const CHALLENGE = Buffer.from('RWPm');
 const PROOF = Buffer.from('RWPn');

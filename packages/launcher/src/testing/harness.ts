@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
-import { isRunning, processGroupOf } from '@rwp/process-group';
+import { freePort, isRunning, listenThenClose, processGroupOf } from '@rwp/process-group';
 
 export const CLI = fileURLToPath(new URL('../cli.js', import.meta.url));
 
@@ -52,6 +52,36 @@ export function startCli(t: TestContext, args: string[], cwd?: string, wrapper: 
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
   return { child, stdout: () => out, stderr: () => err, done };
+}
+
+/**
+ * Every run's end. A run still going after `deadlineMs` is killed, and the error carries what
+ * each run printed, so a hang fails with its story instead of the test's timeout alone.
+ */
+export async function allEnded(runs: CliRun[], deadlineMs = 90_000): Promise<{ code: number | null; signal: NodeJS.Signals | null }[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), deadlineMs);
+  });
+  const ended = await Promise.race([Promise.all(runs.map((r) => r.done)), late]);
+  clearTimeout(timer);
+  if (ended !== 'late') return ended;
+  const still = runs.flatMap((r, i) => (r.child.exitCode === null && r.child.signalCode === null ? [i] : []));
+  for (const i of still) runs[i].child.kill('SIGKILL');
+  const told = runs.map((r, i) => `--- run ${i}${still.includes(i) ? ' (still running)' : ''}\nstdout:\n${r.stdout()}\nstderr:\n${r.stderr()}`);
+  throw new Error(`run(s) ${still.join(', ')} still running after ${deadlineMs / 1000} s\n${told.join('\n')}`);
+}
+
+/** A --master-port for several nodes' launchers on this host: it and the launchers' port after it are free now. */
+export async function freeMasterPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    const nextFree = await listenThenClose(port + 1, '127.0.0.1').then(
+      () => true,
+      () => false,
+    );
+    if (nextFree) return port;
+  }
 }
 
 export async function runCli(t: TestContext, args: string[], cwd?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
