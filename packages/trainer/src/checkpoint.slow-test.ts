@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
@@ -79,5 +80,17 @@ test('a run resumes from a checkpoint in the format before checksums, says it is
   assert.equal(r.code, 0, r.out);
   assert.match(r.out, new RegExp(`--resume: ${path} was written before checkpoints had checksums; loaded unverified`));
   assert.match(r.out, /resumed from step 12 /);
+  assert.deepEqual(finalWeights(dir), await wholeRun());
+});
+
+test('a temporary checkpoint left by a writer that died mid-write is removed when the run resumes, and the log says so', async () => {
+  const dir = await stoppedRun(1);
+  const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+  const left = `${checkpointPath(dir)}.tmp-${deadPid}`;
+  writeFileSync(left, Buffer.alloc(4096));
+  const r = await resume(dir);
+  assert.equal(r.code, 0, r.out);
+  assert.ok(!existsSync(left), `${left} is still there`);
+  assert.ok(r.out.includes(`removed 1 temporary file(s), 4.0 KiB (4096 bytes), left by a writer that died mid-write: ${left}`), r.out);
   assert.deepEqual(finalWeights(dir), await wholeRun());
 });

@@ -1,9 +1,11 @@
+import { spawn, spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeV1 } from './testing/checkpoint-v1.js';
+import { sweepDeadWritersTemps } from './durable-write.js';
 import { checkpointPath, CheckpointError, readCheckpointFile, readNewestCheckpoint, writeCheckpoint, type Checkpoint, type CheckpointMeta } from './checkpoint.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'rwp-ckpt-'));
@@ -113,4 +115,17 @@ test('a checkpoint in the format before checksums (RWPCKPT1) still loads, unveri
   // Cut short, it is refused by name as before.
   truncateSync(checkpointPath(dir), statSync(checkpointPath(dir)).size - 4);
   assert.throws(() => readCheckpointFile(checkpointPath(dir)), /is truncated or padded/);
+});
+
+test('temporary files of dead writers are swept; those of live writers, this process and other names stay', async (t) => {
+  const dir = tmp();
+  const live = spawn('sleep', ['60']);
+  t.after(() => live.kill('SIGKILL'));
+  const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+  const names = { dead: `checkpoint.bin.tmp-${deadPid}`, live: `checkpoint.bin.tmp-${live.pid}`, own: `summary.json.tmp-${process.pid}`, other: 'notes.tmp-x' };
+  for (const n of Object.values(names)) writeFileSync(join(dir, n), 'abc');
+  const swept = sweepDeadWritersTemps(dir);
+  assert.deepEqual(swept, { files: [join(dir, names.dead)], bytes: 3 });
+  assert.deepEqual(readdirSync(dir).sort(), [names.live, names.other, names.own].sort());
+  assert.deepEqual(sweepDeadWritersTemps(join(dir, 'missing')), { files: [], bytes: 0 });
 });

@@ -3,8 +3,9 @@
 // fsynced (without that the rename itself can be lost on power failure). A write that fails
 // removes its temporary file and says, in one line, which file and why; for a full disk, how
 // many bytes it needed and how many were free.
-import { closeSync, fsyncSync, openSync, renameSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fsyncSync, lstatSync, openSync, readdirSync, renameSync, statfsSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { isRunning } from '@rwp/process-group';
 
 /** A file of the run could not be written: a full or failing disk, a quota, a read-only mount. */
 export class DiskWriteError extends Error {
@@ -18,7 +19,7 @@ const REASONS: Record<string, string> = {
   EIO: 'input/output error (EIO)',
 };
 
-function formatBytes(n: number): string {
+export function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n / 1024;
@@ -67,6 +68,37 @@ export function fsyncDir(dir: string): void {
 
 export function tempPathFor(path: string): string {
   return `${path}.tmp-${process.pid}`;
+}
+
+const TEMP_NAME = /\.tmp-(\d+)$/;
+
+/**
+ * Removes the temporary files in `dir` whose writer is dead: a process killed mid-write (SIGKILL,
+ * the OOM killer, a node lost) leaves one behind, as large as a checkpoint, and restarts would
+ * pile them up. Only the holder of the run directory calls it, so no live writer loses its file.
+ */
+export function sweepDeadWritersTemps(dir: string): { files: string[]; bytes: number } {
+  const swept = { files: [] as string[], bytes: 0 };
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return swept;
+  }
+  for (const name of names) {
+    const pid = Number(TEMP_NAME.exec(name)?.[1] ?? Number.NaN);
+    if (!Number.isInteger(pid) || pid === process.pid || isRunning(pid)) continue;
+    const path = join(dir, name);
+    try {
+      const { size } = lstatSync(path);
+      unlinkSync(path);
+      swept.files.push(path);
+      swept.bytes += size;
+    } catch {
+      // Removed meanwhile, or not ours to remove: left as it is.
+    }
+  }
+  return swept;
 }
 
 /**

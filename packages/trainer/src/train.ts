@@ -12,6 +12,7 @@ import { commTimeoutFromEnv, launchedByRwp, lockRunDir, takeOverNote, threadsFro
 import { configHash, type Config } from './config.js';
 import { readNewestCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
+import { formatBytes, sweepDeadWritersTemps } from './durable-write.js';
 import { evaluateBatch, type Batch } from './gradients.js';
 import { Stepper } from './stepper.js';
 import { emptyFisher, type TrainState } from './train-state.js';
@@ -139,6 +140,10 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     if (comm.rank === 0 && !launchedByRwp(opts.env)) lock = lockRunDir(runDir, 'rwp-train');
     const tookOver = lock && takeOverNote(lock);
     if (tookOver) log.warn(tookOver);
+    if (comm.rank === 0) {
+      const swept = sweepDeadWritersTemps(runDir);
+      if (swept.files.length > 0) log.warn(`removed ${swept.files.length} temporary file(s), ${formatBytes(swept.bytes)}, left by a writer that died mid-write: ${swept.files.join(', ')}`);
+    }
     const hash = configHash(config);
     const hashes = await comm.allgather(hash);
     const differing = hashes.map((h, r) => (h === hashes[0] ? -1 : r)).filter((r) => r >= 0);
