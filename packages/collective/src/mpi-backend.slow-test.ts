@@ -1,6 +1,6 @@
 // The mpi backend (Open MPI's MPI_Allreduce and MPI_Bcast) under a real mpirun: the same bits on
-// every rank, the ring's bits on 2 ranks, and a clear error, at once, where mpirun did not start
-// the ranks.
+// every rank, the ring's bits on 2 ranks, nothing printed beside the ranks' output, a clear error
+// at once where mpirun did not start the ranks, and the deadline over a call stuck in Open MPI.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -91,4 +91,12 @@ test('mpirun -np 1 under a group of 2 (RANK and WORLD_SIZE set by hand): the ran
   const run = await mpirunGroup(1, 'allreduce', { RANK: '0', WORLD_SIZE: '2', MASTER_ADDR: '127.0.0.1', RWP_TEST_LENGTHS: '1' });
   assert.notEqual(run.exit.code, 0);
   assert.match(String(run.events[0].find((e) => e.event === 'error')?.message), /mpirun started 1 processes \(OMPI_COMM_WORLD_SIZE\) but the group has 2 ranks/);
+});
+
+test('a rank that stays away from an MPI_Allreduce: the deadline fails the waiting rank, naming MPI_Allreduce; mpirun ends the job non-zero', LONG, async () => {
+  const run = await mpirunGroup(2, 'stall', { RWP_TEST_STALL_RANK: '1', RWP_TEST_STALL_MS: '6000', RWP_COMM_TIMEOUT_MS: '2000' });
+  assert.notEqual(run.exit.code, 0);
+  const error = run.events[0].find((e) => e.event === 'error');
+  assert.match(String(error?.message), /^rank 0: allreduce failed: timed out after 2000 ms waiting for op #4 in MPI_Allreduce/);
+  assert.match(run.other, /mpirun detected that one or more processes exited with non-zero status/);
 });
