@@ -41,9 +41,10 @@ static napi_value world(napi_env env) {
   return obj;
 }
 
-// Open MPI dlopens its components (mca_*.so), which expect libmpi's symbols in the global scope;
-// Node loads this addon, and so libmpi, RTLD_LOCAL. Reopening libmpi RTLD_GLOBAL promotes it
-// (and its dependencies) before MPI_Init looks for the components.
+// Open MPI dlopens its components (mca_*.so); Node loads this addon, and so libmpi, RTLD_LOCAL.
+// Debian's components name libmpi themselves and load either way (checked), but a build whose
+// components expect libmpi's symbols in the global scope fails with "undefined symbol" in
+// mca_*.so. Reopening libmpi RTLD_GLOBAL promotes it (and its dependencies) before MPI_Init.
 static const char* promote_libmpi(void) {
   Dl_info info;
   if (dladdr((void*)&MPI_Init_thread, &info) == 0 || info.dli_fname == NULL) return "cannot find the file of libmpi";
