@@ -6,8 +6,9 @@ import { checkMpiWorld } from './mpi-launch.js';
 /**
  * allreduce and broadcast through Open MPI's MPI_Allreduce and MPI_Bcast over MPI_COMM_WORLD,
  * on libuv's pool; rendezvous, job token and failure detection stay with the control plane.
- * Every rank ends with the same bits: each of Open MPI's allreduce algorithms computes every
- * element's sum once (or pairwise, where IEEE addition commutes) and copies it to the others.
+ * Every rank ends with the same bits: each of Open MPI 4.1's allreduce algorithms computes an
+ * element's sum on one rank and copies it, or adds in pairs, where IEEE addition commutes (the
+ * tests check it on 2 and 3 ranks).
  */
 export class MpiBackend implements CollectiveBackend {
   private constructor(private readonly api: Mpi, private readonly progress: Progress) {}
