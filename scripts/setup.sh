@@ -20,7 +20,8 @@ cd "$(dirname "$0")/.."
 # - the cluster launchers the tests run for real (docs/deployment.md), without their Recommends:
 #   munge, slurmctld, slurmd, slurm-client: a Slurm controller and node daemons for srun and
 #   sbatch (Recommends would add ~35 packages of unused Slurm plugins: HDF5, InfluxDB, IPMI, ROCm);
-#   openmpi-bin, libopenmpi-dev: Open MPI's mpirun (Recommends add gfortran's coarray libraries);
+#   openmpi-bin, libopenmpi-dev: Open MPI's mpirun, and the library and headers of the @rwp/mpi
+#   addon (dist.backend: mpi) (Recommends add gfortran's coarray libraries);
 #   python3-torch: torchrun's agent. Together ~930 MB and ~3.5 min here, most of it PyTorch;
 # - python3-torchvision: the reference the data tests hold rwp's crops against (without it they
 #   fall back to fixtures it wrote) and bench:data --pytorch; libopenblas0-openmp: PyTorch's dense
@@ -53,6 +54,9 @@ npm run build:native -w @rwp/native
 # Shared memory for allreduce between the ranks of one host: a small C addon (without it the
 # ranks exchange gradients over unix sockets, about half as fast on this machine).
 npm run build:native -w @rwp/shm
+# dist.backend: mpi, Open MPI's MPI_Allreduce under mpirun: a small C addon over libopenmpi-dev
+# (without it only that backend is unavailable; the ring is the default).
+npm run build:native -w @rwp/mpi
 # The Vulkan layer that shows each WebGPU worker only its own GPU (without it, one GPU per host).
 npm run build:native -w @rwp/webgpu
 npm run build

@@ -30,6 +30,8 @@ export function defaultIters(bytes: number): number {
 /** One measured size, as printed with --json. */
 export interface AllreduceResult {
   size_bytes: number;
+  /** The collective backend (--backend): rwp's ring, or Open MPI's MPI_Allreduce under mpirun. */
+  backend: string;
   nproc: number;
   transport: string;
   /** Simulated hosts the ranks were spread over (--hosts). */

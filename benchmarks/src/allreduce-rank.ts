@@ -1,6 +1,7 @@
-// One rank of the allreduce benchmark, started by allreduce.ts with the group in its environment.
+// One rank of the allreduce benchmark, started by allreduce.ts (or by the mpirun it starts) with
+// the group in its environment.
 // Rank 0 prints one JSON AllreduceResult per size on stdout.
-import { connect, DEFAULT_CHUNK_BYTES, resolveProcessGroup } from '@rwp/collective';
+import { connect, DEFAULT_CHUNK_BYTES, DEFAULT_COLLECTIVE_BACKEND, resolveProcessGroup } from '@rwp/collective';
 import { rankForLogs } from '@rwp/process-group';
 import { defaultIters, type AllreduceResult } from './allreduce-args.js';
 
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
   const sizes = (process.env.RWP_BENCH_SIZES ?? '').split(',').map(Number);
   const iterOverride = Number(process.env.RWP_BENCH_ITERS ?? 0);
   const chunkBytes = Number(process.env.RWP_BENCH_CHUNK_BYTES ?? 0) || undefined;
-  const comm = await connect({ ...pg, chunkBytes });
+  const backend = process.env.RWP_BENCH_BACKEND ?? DEFAULT_COLLECTIVE_BACKEND;
+  const comm = await connect({ ...pg, chunkBytes, backend });
   try {
     for (const bytes of sizes) {
       const n = bytes / 4;
@@ -79,6 +81,7 @@ async function main(): Promise<void> {
       const algbw = bytes / (timeUs * 1e-6) / 1e9;
       const result: AllreduceResult = {
         size_bytes: bytes,
+        backend,
         nproc: pg.worldSize,
         transport: pg.transport,
         hosts: Number(process.env.RWP_BENCH_HOSTS ?? 1),

@@ -1,12 +1,18 @@
 // bench:allreduce end to end: real ranks, both data paths on one host, tcp, two simulated hosts,
-// and bad flags.
+// the mpi backend under mpirun, and bad flags.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { mpiMissing } from '@rwp/mpi';
 import type { AllreduceResult } from './allreduce-args.js';
 
 const BENCH = fileURLToPath(new URL('./allreduce.js', import.meta.url));
+
+function cannotRunMpi(): string | undefined {
+  if (spawnSync('mpirun', ['--version']).status !== 0) return 'mpirun not installed (apt-get install openmpi-bin libopenmpi-dev)';
+  return mpiMissing() || undefined;
+}
 
 function bench(args: string[]): AllreduceResult[] {
   const r = spawnSync(process.execPath, [BENCH, '--sizes', '4K,1M', '--iters', '3', '--json', ...args], { encoding: 'utf8', timeout: 120_000 });
@@ -43,6 +49,25 @@ test('--hosts 2: shared memory within each simulated host, sockets between them'
       assert.equal(r.shared_memory_links, links, `${args.join(' ')}: links through shared memory`);
     }
   }
+});
+
+test('--backend mpi: mpirun starts the ranks, MPI_Allreduce gives the checked sums, on one host and across the two simulated hosts', { skip: cannotRunMpi() }, () => {
+  for (const hosts of process.getuid?.() === 0 ? ['1', '2'] : ['1']) {
+    const rows = bench(['--backend', 'mpi', '--nproc', '2', '--hosts', hosts]);
+    assert.deepEqual(rows.map((r) => r.size_bytes), [4096, 1 << 20]);
+    for (const r of rows) {
+      assert.equal(r.backend, 'mpi');
+      assert.equal(r.nproc, 2);
+      assert.equal(r.hosts, Number(hosts));
+      assert.equal(r.shared_memory_links, 0, 'the ring moves no data');
+    }
+  }
+});
+
+test('an unknown --backend is refused, naming the known ones', () => {
+  const r = spawnSync(process.execPath, [BENCH, '--backend', 'nccl'], { encoding: 'utf8' });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /--backend must be ring or mpi, got "nccl"/);
 });
 
 test('a size that is not whole float32s is refused, naming it', () => {

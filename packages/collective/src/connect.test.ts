@@ -47,7 +47,7 @@ test('bad options are RangeErrors naming the option', { timeout: 30_000 }, async
   await assert.rejects(connect({ ...base, runId: '' }), /runId/);
   await assert.rejects(connect({ ...base, chunkBytes: 6 }), /chunkBytes must be a multiple of 4/);
   await assert.rejects(connect({ ...base, timeoutMs: 0 }), /timeoutMs/);
-  await assert.rejects(connect({ ...base, backend: 'mpi' }), /backend must be one of "ring", got "mpi"/);
+  await assert.rejects(connect({ ...base, backend: 'nccl' }), /backend must be one of "ring", "mpi", got "nccl"/);
 });
 
 test('a taken MASTER_PORT is a clear error, not a hang', { timeout: 30_000 }, async () => {

@@ -5,6 +5,7 @@ import { BACKENDS, DEFAULT_BACKEND, isBackendName } from './group/backends.js';
 import { GroupCommunicator } from './group/group-communicator.js';
 import { ipcDirFor, ipcPathFor } from './transport/ipc-dir.js';
 import { LocalCommunicator } from './group/local-communicator.js';
+import { mpiForLaunch } from './mpi/mpi-launch.js';
 
 /**
  * Bytes per ring frame. Measured with the allreduce benchmark on 2 shared cores, 2 and 4 ranks:
@@ -22,6 +23,9 @@ export const DEFAULT_CHUNK_BYTES = 1024 * 1024;
 export async function connect(opts: CommunicatorOptions): Promise<Communicator> {
   checkOptions(opts);
   if (opts.worldSize === 1) return new LocalCommunicator();
+  const backend = opts.backend !== undefined && isBackendName(opts.backend) ? opts.backend : DEFAULT_BACKEND;
+  // Checked before the rendezvous, so that a rank that cannot use MPI fails at once, naming itself.
+  const mpi = backend === 'mpi' ? mpiForLaunch(opts.rank, opts.worldSize) : null;
   const transport = opts.transport ?? 'ipc';
   const ipcDir = ipcDirFor(opts.runId, opts.masterPort);
   const comm = new GroupCommunicator({
@@ -35,9 +39,11 @@ export async function connect(opts: CommunicatorOptions): Promise<Communicator> 
     dataPorts: opts.dataPorts === undefined ? dataPortsFromEnv() : opts.dataPorts,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
-    backend: opts.backend !== undefined && isBackendName(opts.backend) ? opts.backend : DEFAULT_BACKEND,
+    backend,
     ipc: transport === 'ipc' ? { dir: ipcDir, path: ipcPathFor(ipcDir, opts.rank) } : null,
-    shm: sharedMemoryFor(opts, transport),
+    // The ring's shared-memory regions would sit unused beside Open MPI's.
+    shm: backend === 'ring' ? sharedMemoryFor(opts, transport) : null,
+    mpi,
     token: opts.jobToken === undefined ? jobTokenFromEnv() : opts.jobToken,
     logDir: opts.logDir ?? null,
     warn: opts.onWarning ?? warnOnStderr,

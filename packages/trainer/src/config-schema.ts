@@ -2,6 +2,7 @@
 // validation, `--set` overrides and configs/README.md are all derived from it. Lists of names come
 // from the packages that own them, so a new backend, model or dataset is a valid value here as is.
 import { BACKEND_NAMES } from '@rwp/backend';
+import { COLLECTIVE_BACKENDS, DEFAULT_COLLECTIVE_BACKEND } from '@rwp/collective';
 import { DATASET_NAMES } from '@rwp/data';
 import { ARCHS } from '@rwp/models';
 import { DEFAULT_TIMEOUT_MS } from '@rwp/process-group';
@@ -90,6 +91,7 @@ export const SCHEMA = {
   },
   dist: {
     timeout_s: field(num({ min: 1 }), DEFAULT_TIMEOUT_MS / 1000, 'Deadline of every collective operation; a dead or stalled peer is an error naming it within this time.'),
+    backend: field(oneOf(COLLECTIVE_BACKENDS), DEFAULT_COLLECTIVE_BACKEND, "What moves the gradients (allreduce) and the initial weights (broadcast) between ranks. `ring`: rwp's own ring, over shared memory between ranks of a host and TCP between hosts, under any launcher. `mpi`: Open MPI's MPI_Allreduce and MPI_Bcast (Debian's openmpi-bin and libopenmpi-dev, and the @rwp/mpi addon), for workers started by mpirun; it takes whatever network Open MPI finds (InfiniBand included). Rendezvous, job token and failure detection stay rwp's either way."),
   },
 };
 

@@ -132,7 +132,7 @@ export async function train(opts: TrainOptions): Promise<Summary> {
   log.info({ backend: backend.name, threads: backend.threads }, `backend ${backend.name}: ${backend.reason}`);
   mkdirSync(runDir, { recursive: true });
 
-  const comm = await connect({ ...group, timeoutMs, logDir: join(runDir, 'logs') });
+  const comm = await connect({ ...group, timeoutMs, backend: config.dist.backend, logDir: join(runDir, 'logs') });
   let lock: RunDirLock | null = null;
   let writer: CheckpointWriter | null = null;
   try {
@@ -153,11 +153,13 @@ export async function train(opts: TrainOptions): Promise<Summary> {
     const dataPath =
       comm.worldSize === 1
         ? 'none'
-        : comm.sharedMemory
-          ? 'shared memory'
-          : comm.sharedMemoryLinks > 0
-            ? `shared memory on ${comm.sharedMemoryLinks} of ${comm.worldSize} links, sockets on the others`
-            : `${group.transport} sockets`;
+        : config.dist.backend === 'mpi'
+          ? 'Open MPI (dist.backend: mpi)'
+          : comm.sharedMemory
+            ? 'shared memory'
+            : comm.sharedMemoryLinks > 0
+              ? `shared memory on ${comm.sharedMemoryLinks} of ${comm.worldSize} links, sockets on the others`
+              : `${group.transport} sockets`;
     log.info(
       { world_size: comm.worldSize, source: group.source, run_dir: runDir, allreduce: dataPath },
       `rank ${comm.rank} of ${comm.worldSize} ready${comm.worldSize > 1 ? `; allreduce over ${dataPath}` : ''}`,

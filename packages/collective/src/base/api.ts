@@ -12,7 +12,10 @@ export interface CommunicatorOptions {
   transport?: Transport;
   /** Deadline of each collective and of the rendezvous. */
   timeoutMs?: number;
-  /** Which implementation runs allreduce and broadcast: 'ring' (default; the only one so far, see group/backends.ts). */
+  /**
+   * Which implementation runs allreduce and broadcast (see group/backends.ts): 'ring' (default), or
+   * 'mpi', Open MPI's MPI_Allreduce and MPI_Bcast, for workers started by mpirun.
+   */
   backend?: string;
   /** Bytes per frame of a ring collective; a multiple of 4. */
   chunkBytes?: number;

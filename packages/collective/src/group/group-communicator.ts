@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Dealer, Router } from 'zeromq';
 import { runIdHash } from '@rwp/process-group';
+import type { Mpi } from '@rwp/mpi';
 import type { SharedMemory } from '@rwp/shm';
 import type { Communicator, ReduceOp } from '../base/api.js';
 import type { CollectiveBackend } from '../base/collective-backend.js';
@@ -30,6 +31,8 @@ export interface GroupConfig extends GroupAddress {
   backend: BackendName;
   /** Shared memory for allreduce, if all ranks turn out to see the same /dev/shm. */
   shm: { api: SharedMemory; prefix: string } | null;
+  /** Open MPI, with backend 'mpi' (checked by connect before the rendezvous); else null. */
+  mpi: Mpi | null;
   /** The job token every control and ring connection must prove; null: none. */
   token: string | null;
   /** Where this rank writes its flight records when the group fails; null: nowhere. */
@@ -182,7 +185,12 @@ export class GroupCommunicator implements Communicator {
       pool: new ScratchPool(cfg.chunkBytes / 4),
       progress: this.progress,
     };
-    this.backend = BACKENDS[cfg.backend]({ ring, shm: this.shmRegions === null ? null : { viaShm, regions: this.shmRegions } });
+    try {
+      this.backend = BACKENDS[cfg.backend]({ ring, shm: this.shmRegions === null ? null : { viaShm, regions: this.shmRegions }, mpi: cfg.mpi });
+    } catch (e) {
+      await this.teardown();
+      throw e;
+    }
   }
 
   get sharedMemory(): boolean {
@@ -231,6 +239,7 @@ export class GroupCommunicator implements Communicator {
       await this.run('close', async (seq) => {
         await this.control.plane.gather(seq, 'close', -1, null);
         this.leaving = true;
+        this.backend?.finish?.();
       });
     } catch {
       // The group failed; there is nobody left to wait for.

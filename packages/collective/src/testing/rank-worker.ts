@@ -1,5 +1,6 @@
 // A rank of a test group. Reads its identity from the environment like a real worker, runs the
-// scenario named by RWP_TEST_SCENARIO and prints one JSON object per line on stdout.
+// scenario named by RWP_TEST_SCENARIO on the backend RWP_TEST_BACKEND (unset: the ring) and
+// prints one JSON object per line on stdout.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -76,7 +77,12 @@ async function main(): Promise<void> {
   if (scenario === undefined) throw new Error(`unknown RWP_TEST_SCENARIO "${process.env.RWP_TEST_SCENARIO}"`);
   let comm: Communicator | null = null;
   try {
-    comm = await connect({ ...pg, chunkBytes: Number(process.env.RWP_TEST_CHUNK_BYTES ?? 0) || undefined, logDir: process.env.RWP_TEST_LOG_DIR });
+    comm = await connect({
+      ...pg,
+      backend: process.env.RWP_TEST_BACKEND,
+      chunkBytes: Number(process.env.RWP_TEST_CHUNK_BYTES ?? 0) || undefined,
+      logDir: process.env.RWP_TEST_LOG_DIR,
+    });
     say('connected', { sharedMemory: comm.sharedMemory, sharedMemoryLinks: comm.sharedMemoryLinks });
     await scenario(comm);
     await comm.close();

@@ -1,0 +1,1 @@
+export { addonPath, missingAddonMessage, mpi, mpiMissing, type Mpi, type MpiWorld } from './addon.js';
