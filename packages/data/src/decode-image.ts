@@ -1,6 +1,8 @@
-// Image files to square 8-bit RGB crops through sharp (libvips over libjpeg-turbo and libpng),
-// in native code on libuv's thread pool. Any format libvips reads, greyscale, CMYK, 16-bit and
-// alpha included, becomes 8-bit sRGB without alpha. Errors name the file.
+// Image files to square 8-bit RGB crops: decoded and cropped by sharp (libvips over mozjpeg's
+// libjpeg-turbo and libpng) in native code on libuv's thread pool, then resized with PIL's
+// arithmetic (resample-bilinear.ts) on the calling thread, a decode worker. Any format libvips
+// reads, greyscale, CMYK, 16-bit and alpha included, becomes 8-bit sRGB without alpha. The whole
+// crop is decoded into memory before resizing, as PIL does. Errors name the file.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';

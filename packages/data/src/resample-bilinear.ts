@@ -2,7 +2,7 @@
 // RandomResizedCrop run on PIL images. Two separable passes, horizontal then vertical, each with
 // the triangle filter widened by the scale factor when shrinking (antialiasing), weights in 22-bit
 // fixed point and a round to 8 bits between the passes. libvips' resize (vertical first, other
-// rounding, another pixel-centre convention when enlarging) lands up to 4 grey levels away when
+// rounding, another pixel-centre convention when enlarging) lands several grey levels away when
 // shrinking and tens when enlarging; doing it here also makes a batch's bytes independent of
 // which SIMD path libvips takes on a given CPU.
 
