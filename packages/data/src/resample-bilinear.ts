@@ -1,10 +1,10 @@
 // PIL's bilinear Image.resize on 8-bit RGB, value for value: what torchvision 0.14's Resize and
 // RandomResizedCrop run on PIL images. Two separable passes, horizontal then vertical, each with
 // the triangle filter widened by the scale factor when shrinking (antialiasing), weights in 22-bit
-// fixed point and a round to 8 bits between the passes. libvips' resize (vertical first, other
-// rounding, another pixel-centre convention when enlarging) lands several grey levels away when
-// shrinking and tens when enlarging; doing it here also makes a batch's bytes independent of
-// which SIMD path libvips takes on a given CPU.
+// fixed point and a round to 8 bits between the passes. libvips' resize lands several grey levels
+// away when shrinking, even run as two sharp passes in PIL's order (its weights are rounded
+// otherwise), and tens when enlarging (another pixel-centre convention); doing it here also makes
+// a batch's bytes independent of which SIMD path libvips takes on a given CPU.
 
 /** PIL's PRECISION_BITS for 8-bit images: 32 bits less 8 for the value and 2 of headroom. */
 const PRECISION_BITS = 22;
