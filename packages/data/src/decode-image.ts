@@ -1,6 +1,8 @@
-// Image files to square 8-bit RGB crops through sharp (libvips over libjpeg-turbo and libpng),
-// in native code on libuv's thread pool. Any format libvips reads, greyscale, CMYK, 16-bit and
-// alpha included, becomes 8-bit sRGB without alpha. Errors name the file.
+// Image files to square 8-bit RGB crops: decoded and cropped by sharp (libvips over mozjpeg's
+// libjpeg-turbo and libpng) in native code on libuv's thread pool, then resized with PIL's
+// arithmetic (resample-bilinear.ts) on the calling thread, a decode worker. Any format libvips
+// reads, greyscale, CMYK, 16-bit and alpha included, becomes 8-bit sRGB without alpha. The whole
+// crop is decoded into memory before resizing, as PIL does. Errors name the file.
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
@@ -8,6 +10,7 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { CropBox } from './crop-params.js';
 import { DataError } from './errors.js';
 import { imageSize } from './image-header.js';
+import { resampleBilinear } from './resample-bilinear.js';
 
 // sharp works on libuv's pool, one per process, of 4 threads unless UV_THREADPOOL_SIZE asks for
 // more: more than 4 decode workers would queue for it. The pool reads the variable when it first
@@ -81,19 +84,15 @@ export async function readEncoded(path: string): Promise<EncodedImage> {
   return { path, bytes, width, height };
 }
 
-/** Decodes, crops and resizes (bilinear, widened on downscaling as PIL does) to `plan`, writing HWC RGB bytes into `out` at `offset`. */
+/** Decodes, crops and resizes (PIL's bilinear, see resample-bilinear.ts) to `plan`, writing HWC RGB bytes into `out` at `offset`. */
 export async function decodeCrop(img: EncodedImage, plan: CropPlan, out: Uint8Array, offset: number): Promise<void> {
   // failOn 'warning' (sharp's default) turns libjpeg's "premature end of data" into an error,
   // so a truncated file never trains as a half-grey picture.
   let pipeline = sharp(img.bytes, { limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'warning' });
-  // Shrink-on-load off: it decodes at 1/2, 1/4 or 1/8 in the DCT domain, a different filter from
-  // torchvision's, and at ImageNet's sizes it could apply to few crops (1.6% of RandomResizedCrop(224)
-  // draws on 333-640 pixel images are 448 x 448 or more): not worth a second filter.
-  const resize = { fit: 'fill', kernel: 'linear', fastShrinkOnLoad: false } as const;
-  pipeline =
-    plan.kind === 'crop-resize'
-      ? pipeline.extract(plan.box).resize(plan.size, plan.size, resize)
-      : pipeline.resize(plan.width, plan.height, resize).extract(plan.box);
+  // Decoded at full size, without JPEG shrink-on-load (1/2, 1/4 or 1/8 in the DCT domain): that
+  // is a different filter from torchvision's, and at ImageNet's sizes it could apply to few crops
+  // (1.6% of RandomResizedCrop(224) draws on 333-640 pixel images are 448 x 448 or more).
+  if (plan.kind === 'crop-resize') pipeline = pipeline.extract(plan.box);
   let data: Buffer;
   let info: OutputInfo;
   try {
@@ -101,9 +100,10 @@ export async function decodeCrop(img: EncodedImage, plan: CropPlan, out: Uint8Ar
   } catch (e) {
     throw describe(img.path, e);
   }
-  const bytes = plan.kind === 'crop-resize' ? plan.size * plan.size * 3 : plan.box.width * plan.box.height * 3;
-  if (info.channels !== 3 || data.length !== bytes) {
-    throw new DataError(`${img.path}: decoded to ${info.width}x${info.height}x${info.channels}, expected ${bytes / 3} RGB pixels`);
+  const [width, height] = plan.kind === 'crop-resize' ? [plan.box.width, plan.box.height] : [img.width, img.height];
+  if (info.channels !== 3 || info.width !== width || info.height !== height) {
+    throw new DataError(`${img.path}: decoded to ${info.width}x${info.height}x${info.channels}, expected ${width}x${height} RGB pixels`);
   }
-  out.set(data, offset);
+  if (plan.kind === 'crop-resize') resampleBilinear(data, width, height, plan.size, plan.size, { left: 0, top: 0, width: plan.size, height: plan.size }, out, offset);
+  else resampleBilinear(data, width, height, plan.width, plan.height, plan.box, out, offset);
 }
