@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Dealer, Router } from 'zeromq';
-import type { PortRange, Transport } from '@rwp/process-group';
+import { listenThenClose, type PortRange, type Transport } from '@rwp/process-group';
 import type { MemberControl } from '../control/control-member.js';
 import type { PeerInfo } from '../control/control-protocol.js';
 import type { RootControl } from '../control/control-root.js';
@@ -113,11 +113,20 @@ async function bindRendezvous(router: Router, masterAddr: string, port: number):
   try {
     await router.bind(`tcp://${host}:${port}`);
   } catch (e) {
-    if (errorCode(e) === 'EADDRINUSE') {
+    // Under load ZeroMQ sometimes reports a taken port as "Operation was not possible or timed
+    // out" rather than EADDRINUSE: ask the kernel directly before calling it anything else.
+    if (errorCode(e) === 'EADDRINUSE' || (await portTaken(port, host))) {
       throw new Error(`port ${port} on ${masterAddr} is already in use (another run, or another program); choose a free MASTER_PORT`);
     }
     throw new Error(`cannot bind the rendezvous port ${port} on ${masterAddr}: ${(e as Error).message}`);
   }
+}
+
+async function portTaken(port: number, host: string): Promise<boolean> {
+  return listenThenClose(port, host === '*' ? undefined : host).then(
+    () => false,
+    (e: NodeJS.ErrnoException) => e.code === 'EADDRINUSE',
+  );
 }
 
 /** Listens for the right neighbour: on a unix socket for ranks on this host, and on TCP for the rest. */
