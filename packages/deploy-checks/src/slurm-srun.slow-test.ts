@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { repoPath, REPO_ROOT } from './repo.js';
 import { scratchDir } from './scratch-dir.js';
@@ -64,8 +65,11 @@ test('launch/slurm/rwp.sbatch requeued after its first checkpoint (scontrol requ
   const jobState = (): string | undefined => /JobState=(\S+)/.exec(slurm.client(['scontrol', 'show', 'job', '--oneliner', jobId]))?.[1];
   await waitFor(`job ${jobId} to be pending again`, () => (jobState() === 'PENDING' ? true : undefined), 60_000);
   // Released only once the first instance's tasks are gone (a loaded host can take seconds to end
-  // them: a rank finishes its checkpoint write first), as Slurm's own two-minute hold would ensure.
+  // them: a rank finishes its checkpoint write first), and in a later second than slurmd revoked
+  // the first instance's credential: slurmd compares whole seconds, and refuses a credential made
+  // in the same second ("Job credential revoked"). Slurm's own two-minute hold ensures both.
   await slurm.drained(60_000);
+  await sleep(1100 - (Date.now() % 1000));
   slurm.client(['scontrol', 'update', `JobId=${jobId}`, 'StartTime=now']);
   await waitFor(`job ${jobId} to complete after its requeue`, () => {
     const state = jobState();
