@@ -95,3 +95,17 @@ test('two ranks in one process: allreduce, close, and the ipc directory is gone'
   assert.deepEqual(leftInShm('in-process', port), [], 'each rank removed its shared memory');
   await assert.rejects(comms[0].allreduce(new Float32Array(1)), isCollectiveError('allreduce', null, /closed/));
 });
+
+test('a MASTER_ADDR that does not resolve is said at once, and the rendezvous ends at its deadline naming it', { timeout: 30_000 }, async () => {
+  const warnings: string[] = [];
+  const port = await freePort();
+  await assert.rejects(
+    connect({ rank: 1, worldSize: 2, masterAddr: 'no-such-host.invalid', masterPort: port, runId: 'unresolvable', timeoutMs: 3000, onWarning: (m) => warnings.push(m) }),
+    (e: Error) => {
+      assert.match(e.message, /rank 1: rendezvous failed: cannot find a route to MASTER_ADDR no-such-host\.invalid/);
+      return true;
+    },
+  );
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /^MASTER_ADDR no-such-host\.invalid does not resolve \((ENOTFOUND|EAI_AGAIN)\); retrying for up to [1-3] s/);
+});

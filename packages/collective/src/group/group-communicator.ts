@@ -149,6 +149,7 @@ export class GroupCommunicator implements Communicator {
         hostAddr: cfg.hostAddr,
         dataPorts: cfg.dataPorts,
         ipc: cfg.ipc,
+        warn: cfg.warn,
         deadline: Date.now() + cfg.timeoutMs,
         links: this.links,
         control: this.control,

@@ -23,10 +23,16 @@ export function isLoopback(addr: string): boolean {
  * master's name resolves to loopback here (rank 0's own host, e.g. a 127.0.1.1 line in /etc/hosts)
  * but other hosts reach it by name, a non-loopback interface address is used instead.
  */
-export async function reachableAddress(masterAddr: string, masterPort: number, override: string | undefined, deadline: number): Promise<string> {
+export async function reachableAddress(
+  masterAddr: string,
+  masterPort: number,
+  override: string | undefined,
+  deadline: number,
+  warn: (message: string) => void,
+): Promise<string> {
   if (override !== undefined && override !== '') return override;
   if (isLoopback(masterAddr)) return '127.0.0.1';
-  const routed = await routedSourceWhenResolvable(masterAddr, masterPort, deadline);
+  const routed = await routedSourceWhenResolvable(masterAddr, masterPort, deadline, warn);
   if (!isLoopback(routed)) return routed;
   for (const addrs of Object.values(networkInterfaces())) {
     for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
@@ -34,8 +40,12 @@ export async function reachableAddress(masterAddr: string, masterPort: number, o
   return routed;
 }
 
-/** A Kubernetes service name may resolve only once its pod is up: retry until `deadline` (ms since epoch). */
-async function routedSourceWhenResolvable(host: string, port: number, deadline: number): Promise<string> {
+/**
+ * A Kubernetes service name may resolve only once its pod is up: retry until `deadline` (ms since
+ * epoch), saying so once, so that a mistyped MASTER_ADDR is not a silent wait.
+ */
+async function routedSourceWhenResolvable(host: string, port: number, deadline: number, warn: (message: string) => void): Promise<string> {
+  let warned = false;
   for (;;) {
     try {
       return await routedSource(host, port);
@@ -44,6 +54,11 @@ async function routedSourceWhenResolvable(host: string, port: number, deadline: 
       const transient = code === 'ENOTFOUND' || code === 'EAI_AGAIN';
       if (!transient || Date.now() + DNS_RETRY_MS > deadline) {
         throw new Error(`cannot find a route to MASTER_ADDR ${host}: ${(e as Error).message}`);
+      }
+      if (!warned) {
+        warned = true;
+        const left = Math.round((deadline - Date.now()) / 1000);
+        warn(`MASTER_ADDR ${host} does not resolve (${code}); retrying for up to ${left} s (a Kubernetes service name resolves once its pod runs; elsewhere check the name)`);
       }
       await new Promise((resolve) => setTimeout(resolve, DNS_RETRY_MS));
     }

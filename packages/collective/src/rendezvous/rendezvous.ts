@@ -26,6 +26,8 @@ export interface GroupAddress {
   dataPorts: PortRange | null;
   /** Where the ring input's ipc:// socket file goes; null for tcp only. */
   ipc: { dir: string; path: string } | null;
+  /** Says what the user should know while the group forms (a master name that does not resolve yet). */
+  warn: (message: string) => void;
 }
 
 export interface GroupSetup extends GroupAddress {
@@ -132,7 +134,7 @@ async function portTaken(port: number, host: string): Promise<boolean> {
 /** Listens for the right neighbour: on a unix socket for ranks on this host, and on TCP for the rest. */
 async function listenForRing(s: GroupSetup): Promise<PeerInfo> {
   if (s.ipc !== null) makeIpcDir(s.ipc.dir);
-  const addr = await reachableAddress(s.masterAddr, s.masterPort, s.hostAddr, s.deadline);
+  const addr = await reachableAddress(s.masterAddr, s.masterPort, s.hostAddr, s.deadline, s.warn);
   const { ipc, tcp } = await s.links.listen(s.ipc?.path ?? null, addr, s.dataPorts);
   const self: PeerInfo = { rank: s.rank, host: hostname(), hostKey: hostKey(), pid: process.pid, ipc, tcp };
   if (s.shmProbe?.token != null) self.shm = s.shmProbe.token;
