@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 # - dataset-fashion-mnist: the real data set of the main job and the tests;
 # - libdnnl-dev: oneDNN for the native CPU kernels (recommends OpenCL headers: harmless);
 # - g++, make, python3: the native addons' build;
+# - libjpeg62-turbo-dev: libjpeg-turbo, the JPEG decoder of image folders' addon (@rwp/data), the
+#   library PIL links, so crops are torchvision's to the byte;
 # - iproute2: network namespaces for the two-host tests; fonts-dejavu-core: the benchmark charts' font;
 # - libvulkan1, libvulkan-dev: the Vulkan loader, and the headers of the layer that gives each
 #   WebGPU worker its own GPU;
@@ -26,7 +28,7 @@ cd "$(dirname "$0")/.."
 # - python3-torchvision: the reference the data tests hold rwp's crops against (without it they
 #   fall back to fixtures it wrote) and bench:data --pytorch; libopenblas0-openmp: PyTorch's dense
 #   layers at a fair speed in the benchmarks (the reference BLAS is ~17x slower).
-APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 iproute2 fonts-dejavu-core libvulkan1 libvulkan-dev mesa-vulkan-drivers)
+APT_PACKAGES=(dataset-fashion-mnist libdnnl-dev g++ make python3 libjpeg62-turbo-dev iproute2 fonts-dejavu-core libvulkan1 libvulkan-dev mesa-vulkan-drivers)
 APT_NO_RECOMMENDS=(chromium munge slurmctld slurmd slurm-client openmpi-bin libopenmpi-dev python3-torch python3-torchvision libopenblas0-openmp)
 missing=()
 lean=()
@@ -57,6 +59,9 @@ npm run build:native -w @rwp/shm
 # dist.backend: mpi, Open MPI's MPI_Allreduce under mpirun: a small C addon over libopenmpi-dev
 # (without it only that backend is unavailable; the ring is the default).
 npm run build:native -w @rwp/mpi
+# Image folders' JPEG decode and resize: a small C addon over libjpeg-turbo (without it only
+# image folders are unavailable, and say so).
+npm run build:native -w @rwp/data
 # The Vulkan layer that shows each WebGPU worker only its own GPU (without it, one GPU per host).
 npm run build:native -w @rwp/webgpu
 npm run build

@@ -170,8 +170,8 @@ test('bad images: each an error naming the file and the rank, or skipped and lis
   const ds = await loadDataset({ dataset: 'imagefolder', dir, imageSize: 8 });
   assert.equal(ds.train.files[0], good);
   const messages = {
-    truncated: `rank 1: ${bad.truncated}: corrupt or truncated image: VipsJpeg: premature end of JPEG image`,
-    corrupt: `rank 1: ${bad.corrupt}: corrupt or truncated image: VipsJpeg: Bogus Huffman table definition`,
+    truncated: `rank 1: ${bad.truncated}: corrupt or truncated image: Premature end of JPEG file`,
+    corrupt: `rank 1: ${bad.corrupt}: corrupt or truncated image: Bogus Huffman table definition`,
     empty: `rank 1: ${bad.empty}: empty file`,
     text: `rank 1: ${bad.text}: not an image file libvips can read`,
     huge: `rank 1: ${bad.huge}: image of 20000x20000 pixels is over the limit of ${MAX_IMAGE_PIXELS} pixels`,

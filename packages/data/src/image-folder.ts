@@ -6,6 +6,7 @@ import type { Dataset } from './dataset.js';
 import { defaultEvalResize } from './crop-params.js';
 import { DataError } from './errors.js';
 import { FolderSource } from './folder-source.js';
+import { requireImageAddon } from './image-addon.js';
 
 const IMAGE_EXTENSIONS = /\.(jpe?g|png)$/i;
 
@@ -43,6 +44,8 @@ function listSplit(splitDir: string, classIndex: Map<string, number>, size: numb
 
 export function loadImageFolder(dir: string | undefined, imageSize: number, evalResize = defaultEvalResize(imageSize)): Dataset<FolderSource> {
   if (dir === undefined) throw new DataError('imagefolder: no data directory given');
+  // Before any listing or worker: without its decoder a folder could not give one batch.
+  requireImageAddon();
   if (!Number.isInteger(imageSize) || imageSize < 1) throw new RangeError(`imagefolder: imageSize must be a positive integer, got ${imageSize}`);
   if (!Number.isInteger(evalResize) || evalResize < imageSize) throw new RangeError(`imagefolder: evalResize must be an integer >= imageSize (${imageSize}), got ${evalResize}`);
   const trainDir = join(dir, 'train');

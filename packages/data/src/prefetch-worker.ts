@@ -1,6 +1,6 @@
 // Worker thread of the Prefetcher: prepares requested batches one at a time (an image folder's
-// decodes run on libuv's pool, one image after another, so a worker keeps about one core busy)
-// and transfers them back.
+// JPEGs are decoded and resized on this thread, one image after another, so a worker keeps one
+// core busy) and transfers them back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { prepareBatch, type ResultMessage, type WorkMessage, type WorkerInit } from './batch-request.js';
 import { sourceFromSpec } from './source-from-spec.js';

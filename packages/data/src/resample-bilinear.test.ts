@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { streamFor } from '@rwp/random';
-import { resampleBilinear } from './resample-bilinear.js';
+import { resampleBilinear } from './image-addon.js';
 
 function noise(width: number, height: number): Uint8Array {
   const rng = streamFor(0, 'resample-noise');
