@@ -27,7 +27,7 @@ before(async () => {
 
 const workers = (n: number) => ['--set', `data.workers=${n}`];
 
-test('an image-folder run stopped mid-pass and resumed ends bitwise as an uninterrupted run', async () => {
+test('an image-folder run stopped mid-pass and resumed, with another worker count, ends bitwise as an uninterrupted run', async () => {
   const whole = join(root, 'whole');
   const parts = join(root, 'parts');
   // 3 workers: the resumed run's batches go to other workers than the same batches did uninterrupted.
@@ -36,7 +36,11 @@ test('an image-folder run stopped mid-pass and resumed ends bitwise as an uninte
   // 64 images, batches of 8 on 2 replicas: 2 passes of 4 steps; step 5 is mid-way through the second.
   const b1 = await run([TRAIN_CLI, config, '--run-dir', parts, ...workers(3), '--set', 'train.max_steps=5']);
   assert.equal(b1.code, 0, b1.out);
-  const b2 = await run([TRAIN_CLI, config, '--run-dir', parts, ...workers(3), '--resume']);
+  // A changed learning rate is refused by name; a changed worker count is not (the batches do not depend on it).
+  const refused = await run([TRAIN_CLI, config, '--run-dir', parts, ...workers(3), '--resume', '--set', 'optim.lr=0.1']);
+  assert.notEqual(refused.code, 0, refused.out);
+  assert.match(refused.out, /was written with another config: optim\.lr: 0\.05 in the checkpoint, 0\.1 now \(only/);
+  const b2 = await run([TRAIN_CLI, config, '--run-dir', parts, ...workers(2), '--resume']);
   assert.equal(b2.code, 0, b2.out);
   assert.match(b2.out, /resumed from step 5/);
   assert.deepEqual(finalWeights(parts), finalWeights(whole), 'resumed weights are bitwise those of the uninterrupted run');

@@ -9,7 +9,7 @@ import { connect, resolveProcessGroup, type Communicator } from '@rwp/collective
 import { augmentKey, defaultDataWorkers, epochBatches, loadDataset, Prefetcher, type Augment, type Dataset } from '@rwp/data';
 import { buildModel } from '@rwp/models';
 import { commTimeoutFromEnv, launchedByRwp, lockRunDir, takeOverNote, threadsFromEnv, type RunDirLock } from '@rwp/process-group';
-import { configHash, type Config } from './config.js';
+import { configHash, resolveConfig, type Config } from './config.js';
 import { readNewestCheckpoint, CheckpointError, type CheckpointMeta } from './checkpoint.js';
 import { CheckpointWriter } from './checkpoint-writer.js';
 import { formatBytes, sweepDeadWritersTemps } from './durable-write.js';
@@ -18,6 +18,7 @@ import { Stepper } from './stepper.js';
 import { emptyFisher, type TrainState } from './train-state.js';
 import { appendMetrics, readMetrics, StepTimes, stepSplit, stragglerMessage, stragglers, truncateMetrics, writeJsonAtomic, type EpochMetrics } from './metrics.js';
 import { modelVars } from './params.js';
+import { resumeConfigChanges } from './resume-config.js';
 import { RunProgress } from './run-progress.js';
 import { planRun } from './run-plan.js';
 import { lrAt } from './schedule.js';
@@ -367,10 +368,11 @@ async function restore(state: TrainState, runDir: string, config: Config, comm: 
   }
   for (const s of found?.skipped ?? []) log.warn({ skipped: s.path }, `--resume: skipped ${s.path} (${s.reason}); moved it to ${s.path}.invalid; resuming from ${found!.path}`);
   if (found && !found.verified) log.warn(`--resume: ${found.path} was written before checkpoints had checksums; loaded unverified`);
-  const { train: t1, ...rest1 } = meta.config as Config;
-  const { train: t2, ...rest2 } = config;
-  if (JSON.stringify(rest1) !== JSON.stringify(rest2) || t1.epochs !== t2.epochs) {
-    throw new CheckpointError(`the checkpoint in ${runDir} was written with another config (only train.max_steps and the logging keys may change on resume)`);
+  const changes = resumeConfigChanges(meta.config, config, resolveConfig({}));
+  if (changes.length > 0) {
+    throw new CheckpointError(
+      `the checkpoint in ${runDir} was written with another config: ${changes.join('; ')} (only train.* but train.epochs, data.prefetch, data.workers, data.prefetch_depth and dist.timeout_s may change on resume)`,
+    );
   }
   const lengths = [state.weights.length, state.momentum.length, state.buffers.size];
   if (ckpt && (ckpt.arrays.weights.length !== lengths[0] || ckpt.arrays.buffers.length !== lengths[2])) {
