@@ -9,7 +9,7 @@
 # Several hosts: add --nnodes M --node-rank K --master-addr HOST --token-file FILE (docs/deployment.md).
 # DATA_WORKERS: decode threads per rank (data.workers; default: this host's cores shared among the
 # 4 ranks, less one each). Each rank needs about 1,100 images/s for a 0.25 s step at batch 256;
-# one thread decodes, crops and resizes 460-640 JPEGs/s of ImageNet's sizes (README), so a rank
+# one thread decodes, crops and resizes 460-690 JPEGs/s of ImageNet's sizes (README), so a rank
 # wants 2-3.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
