@@ -1,6 +1,6 @@
 // Image files to square 8-bit RGB crops, in native code. A JPEG (greyscale, YCbCr or RGB) is
 // decoded by libjpeg-turbo on the calling thread, a decode worker (image-addon.ts): the library
-// and settings PIL uses, and ~6x faster here than libvips' JPEG load through sharp. Any other
+// and settings PIL uses, and 5-6x faster here than libvips' JPEG load through sharp. Any other
 // image (PNG, CMYK JPEG, 16-bit, alpha: whatever libvips reads) is decoded by sharp on libuv's
 // pool and becomes 8-bit sRGB without alpha. Then PIL's bilinear resize (image-addon.ts). The
 // whole crop is decoded into memory before resizing, as PIL does. Errors name the file.
@@ -14,9 +14,10 @@ import { imageSize } from './image-header.js';
 import { decodeJpeg, resampleBilinear } from './image-addon.js';
 
 // sharp (images other than RGB JPEGs) works on libuv's pool, one per process, of 4 threads
-// unless UV_THREADPOOL_SIZE asks for more: more than 4 decode workers would queue for it. The pool reads the variable when it first
-// runs, so it is set here, as @rwp/data loads, ahead of the trainer's first file read (worker
-// threads share the main thread's pool; setting it there changes nothing).
+// unless UV_THREADPOOL_SIZE asks for more: more than 4 decode workers would queue for it. The
+// pool reads the variable when it first runs, so it is set here, as @rwp/data loads, ahead of
+// the trainer's first file read (worker threads share the main thread's pool; setting it there
+// changes nothing).
 if (isMainThread && process.env.UV_THREADPOOL_SIZE === undefined) process.env.UV_THREADPOOL_SIZE = String(Math.max(4, availableParallelism()));
 
 let libvips: Promise<(input: Buffer, options: SharpOptions) => Sharp> | undefined;
