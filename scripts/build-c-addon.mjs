@@ -7,7 +7,7 @@ import { mkdirSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { nodeHeaders } from './node-headers.mjs';
 
-export const cc = process.env.CC || 'gcc';
+const cc = process.env.CC || 'gcc';
 
 /**
  * @param {{ name: string, target: string, sources: string[], flags?: string[], libs?: string[],

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { streamFor } from '@rwp/random';
 import { decodeJpeg } from './image-addon.js';
 
@@ -24,6 +24,11 @@ const KINDS: Record<string, string> = {
   cmyk: '',
 };
 const SIZES = [[333, 500], [97, 61], [17, 9]] as const;
+
+// Written once for both tests (where PIL is there; the tests skip otherwise).
+before(() => {
+  if (hasPil) writeWithPil();
+});
 
 function writeWithPil(): void {
   const r = spawnSync(PYTHON, ['-c', `
@@ -45,7 +50,6 @@ for w, h in [${SIZES.map(([w, h]) => `(${w}, ${h})`).join(', ')}]:
 }
 
 test("crops of baseline (4:2:0, 4:2:2, 4:4:4), progressive and greyscale JPEGs are PIL's decode, byte for byte; CMYK is left to libvips", { skip: !hasPil && `PIL is not importable by ${PYTHON} (apt-get install python3-pil)` }, () => {
-  writeWithPil();
   const rng = streamFor(0, 'jpeg-crops');
   for (const [width, height] of SIZES) {
     for (const kind of Object.keys(KINDS)) {
@@ -74,7 +78,6 @@ test("crops of baseline (4:2:0, 4:2:2, 4:4:4), progressive and greyscale JPEGs a
 });
 
 test('a crop outside the image and a file cut short below the crop are refused with libjpeg-turbo\'s reason', { skip: !hasPil && `PIL is not importable by ${PYTHON}` }, () => {
-  writeWithPil();
   const bytes = readFileSync(join(root, '333x500-4:2:0.jpg'));
   const out = new Uint8Array(10 * 10 * 3);
   assert.throws(() => decodeJpeg(bytes, { left: 330, top: 0, width: 10, height: 10 }, out), { code: 'EJPEG', message: 'crop 10x10 at (330, 0) outside the 333x500 image' });
